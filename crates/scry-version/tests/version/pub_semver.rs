@@ -1,0 +1,1 @@
+//! Tests for the pub_semver scheme.
