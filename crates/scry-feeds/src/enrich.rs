@@ -1,0 +1,1 @@
+//! Enrichment feeds joined onto vulnerabilities by CVE id: CISA KEV and EPSS.

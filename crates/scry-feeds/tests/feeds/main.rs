@@ -1,0 +1,1 @@
+//! Feed converters against the real snapshots in `shared/vulndb`.
