@@ -1,6 +1,8 @@
 //! Version ordering against the ecosystems' own answers (`shared/fixtures/versions`) and
 //! the laws of a total order (proptest).
 
+mod baseline;
+mod laws;
 mod vectors;
 
 mod apk;
