@@ -83,7 +83,9 @@ pub enum CvssError {
         metrics: String,
     },
     /// A value the metric does not allow.
-    #[error("CVSS vector `{vector}`: bad value `{value}` for metric `{metric}`; expected one of {expected}")]
+    #[error(
+        "CVSS vector `{vector}`: bad value `{value}` for metric `{metric}`; expected one of {expected}"
+    )]
     BadValue {
         /// The whole input.
         vector: String,

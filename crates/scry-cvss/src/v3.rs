@@ -138,14 +138,18 @@ pub(crate) fn scores(v: &Vector) -> Scores {
 
     // Base.
     let changed = v.letter(S) == "C";
-    let iss = 1.0 - ((1.0 - w(C, false, false)) * (1.0 - w(I, false, false)) * (1.0 - w(A, false, false)));
+    let iss = 1.0
+        - ((1.0 - w(C, false, false)) * (1.0 - w(I, false, false)) * (1.0 - w(A, false, false)));
     let impact = if changed {
         7.52 * (iss - 0.029) - 3.25 * (iss - 0.02).powi(15)
     } else {
         6.42 * iss
     };
-    let exploitability =
-        8.22 * w(AV, false, false) * w(AC, false, false) * w(PR, false, changed) * w(UI, false, false);
+    let exploitability = 8.22
+        * w(AV, false, false)
+        * w(AC, false, false)
+        * w(PR, false, changed)
+        * w(UI, false, false);
     let base = if impact <= 0.0 {
         0.0
     } else if changed {
@@ -166,7 +170,7 @@ pub(crate) fn scores(v: &Vector) -> Scores {
         - ((1.0 - w(C, true, false) * t(CR))
             * (1.0 - w(I, true, false) * t(IR))
             * (1.0 - w(A, true, false) * t(AR))))
-        .min(0.915);
+    .min(0.915);
     let m_impact = if !m_changed {
         6.42 * miss
     } else if v.version() == Version::V3_0 {
@@ -174,14 +178,21 @@ pub(crate) fn scores(v: &Vector) -> Scores {
     } else {
         7.52 * (miss - 0.029) - 3.25 * (miss * 0.9731 - 0.02).powi(13)
     };
-    let m_exploitability =
-        8.22 * w(AV, true, false) * w(AC, true, false) * w(PR, true, m_changed) * w(UI, true, false);
+    let m_exploitability = 8.22
+        * w(AV, true, false)
+        * w(AC, true, false)
+        * w(PR, true, m_changed)
+        * w(UI, true, false);
     let environmental = if m_impact <= 0.0 {
         0.0
     } else if m_changed {
-        roundup(with_temporal(roundup((1.08 * (m_impact + m_exploitability)).min(10.0))))
+        roundup(with_temporal(roundup(
+            (1.08 * (m_impact + m_exploitability)).min(10.0),
+        )))
     } else {
-        roundup(with_temporal(roundup((m_impact + m_exploitability).min(10.0))))
+        roundup(with_temporal(roundup(
+            (m_impact + m_exploitability).min(10.0),
+        )))
     };
 
     let overall = if v.has_group(Group::Environmental) {

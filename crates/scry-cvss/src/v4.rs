@@ -129,10 +129,16 @@ static EQ2_MAX: [&[[&str; 2]]; 2] = [&[["L", "N"]], &[["H", "N"], ["L", "P"]]];
 static EQ36_MAX: [[&[[&str; 6]]; 2]; 3] = [
     [
         &[["H", "H", "H", "H", "H", "H"]],
-        &[["H", "H", "L", "M", "M", "H"], ["H", "H", "H", "M", "M", "M"]],
+        &[
+            ["H", "H", "L", "M", "M", "H"],
+            ["H", "H", "H", "M", "M", "M"],
+        ],
     ],
     [
-        &[["L", "H", "H", "H", "H", "H"], ["H", "L", "H", "H", "H", "H"]],
+        &[
+            ["L", "H", "H", "H", "H", "H"],
+            ["H", "L", "H", "H", "H", "H"],
+        ],
         &[
             ["L", "H", "L", "H", "M", "H"],
             ["L", "H", "H", "H", "M", "M"],
@@ -144,11 +150,7 @@ static EQ36_MAX: [[&[[&str; 6]]; 2]; 3] = [
     [&[], &[["L", "L", "L", "H", "H", "H"]]],
 ];
 /// EQ4: `SC SI SA`.
-static EQ4_MAX: [&[[&str; 3]]; 3] = [
-    &[["H", "S", "S"]],
-    &[["H", "H", "H"]],
-    &[["L", "L", "L"]],
-];
+static EQ4_MAX: [&[[&str; 3]]; 3] = [&[["H", "S", "S"]], &[["H", "H", "H"]], &[["L", "L", "L"]]];
 /// Depth of each EQ level in 0.1 steps (reference `maxSeverity`); EQ3+EQ6 by `[eq3][eq6]`.
 const EQ1_DEPTH: [u8; 3] = [1, 4, 5];
 const EQ2_DEPTH: [u8; 2] = [1, 2];
@@ -186,7 +188,9 @@ fn macro_vector(v: &Vector) -> [usize; 6] {
         _ => 0,
     };
     let eq6 = usize::from(
-        !((is(CR, "H") && is(VC, "H")) || (is(IR, "H") && is(VI, "H")) || (is(AR, "H") && is(VA, "H"))),
+        !((is(CR, "H") && is(VC, "H"))
+            || (is(IR, "H") && is(VI, "H"))
+            || (is(AR, "H") && is(VA, "H"))),
     );
     [eq1, eq2, eq3, eq4, eq5, eq6]
 }
@@ -284,8 +288,22 @@ pub(crate) fn score(v: &Vector) -> f64 {
             }
         }
     }
-    let [d_av, d_pr, d_ui, d_ac, d_at, d_vc, d_vi, d_va, d_sc, d_si, d_sa, d_cr, d_ir, d_ar] =
-        dist;
+    let [
+        d_av,
+        d_pr,
+        d_ui,
+        d_ac,
+        d_at,
+        d_vc,
+        d_vi,
+        d_va,
+        d_sc,
+        d_si,
+        d_sa,
+        d_cr,
+        d_ir,
+        d_ar,
+    ] = dist;
     let current_eq1 = d_av + d_pr + d_ui;
     let current_eq2 = d_ac + d_at;
     let current_eq36 = d_vc + d_vi + d_va + d_cr + d_ir + d_ar;

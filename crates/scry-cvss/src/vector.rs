@@ -328,7 +328,11 @@ impl Vector {
     /// metric is unknown to this version or not defined.
     #[must_use]
     pub fn get(&self, metric: &str) -> Option<&'static str> {
-        let index = self.version.metrics().iter().position(|d| d.key == metric)?;
+        let index = self
+            .version
+            .metrics()
+            .iter()
+            .position(|d| d.key == metric)?;
         self.value_at(index)
     }
 

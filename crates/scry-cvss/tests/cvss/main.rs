@@ -1,5 +1,8 @@
 //! Integration tests for scry-cvss (one binary, see STYLE.md §3.8).
 
+// Tests may unwrap: a panic is the failure report (STYLE.md §3.5: no unwrap outside tests).
+#![allow(clippy::unwrap_used)]
+
 // Every vector of tests/data/*.baseline against the Python `cvss` reference.
 mod oracle;
 // Validation errors, one per failure kind, and the known values of the specifications.

@@ -14,7 +14,9 @@ use std::path::Path;
 use scry_cvss::{Rating, Vector};
 
 fn data(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -33,13 +35,18 @@ fn check(name: &str) -> (usize, Vec<String>) {
     let text = data(name);
     let mut checked = 0;
     let mut bad = Vec::new();
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let cols: Vec<&str> = line.split('\t').collect();
         let vector = cols[0];
         let parsed = match Vector::parse(vector) {
             Ok(v) => v,
             Err(e) => {
-                bad.push(format!("{vector}: scry rejects a vector the reference scores: {e}"));
+                bad.push(format!(
+                    "{vector}: scry rejects a vector the reference scores: {e}"
+                ));
                 continue;
             }
         };
@@ -64,7 +71,9 @@ fn check(name: &str) -> (usize, Vec<String>) {
         }
         for (field, reference, ours) in fields {
             if reference != ours && known(vector, field).is_none() {
-                bad.push(format!("{vector}: {field}: reference {reference}, scry {ours}"));
+                bad.push(format!(
+                    "{vector}: {field}: reference {reference}, scry {ours}"
+                ));
             }
         }
     }

@@ -11,9 +11,18 @@ fn versions_and_prefixes() {
     let cases = [
         ("AV:N/AC:L/Au:N/C:P/I:P/A:P", Version::V2_0),
         ("(AV:N/AC:L/Au:N/C:P/I:P/A:P)", Version::V2_0),
-        ("CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", Version::V3_0),
-        ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", Version::V3_1),
-        ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", Version::V4_0),
+        (
+            "CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            Version::V3_0,
+        ),
+        (
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            Version::V3_1,
+        ),
+        (
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+            Version::V4_0,
+        ),
     ];
     for (s, version) in cases {
         assert_eq!(Vector::parse(s).unwrap().version(), version, "{s}");
@@ -22,7 +31,12 @@ fn versions_and_prefixes() {
 
 #[test]
 fn bad_prefix() {
-    for s in ["CVSS:3.2/AV:N", "CVSS:2.0/AV:N/AC:L/Au:N/C:P/I:P/A:P", "CVSS:/AV:N", "CVSS:4.0"] {
+    for s in [
+        "CVSS:3.2/AV:N",
+        "CVSS:2.0/AV:N/AC:L/Au:N/C:P/I:P/A:P",
+        "CVSS:/AV:N",
+        "CVSS:4.0",
+    ] {
         assert!(
             matches!(
                 err(s),
@@ -32,13 +46,18 @@ fn bad_prefix() {
             err(s)
         );
     }
-    assert!(matches!(err("CVSS:3.2/AV:N"), CvssError::BadPrefix { prefix, .. } if prefix == "CVSS:3.2"));
+    assert!(
+        matches!(err("CVSS:3.2/AV:N"), CvssError::BadPrefix { prefix, .. } if prefix == "CVSS:3.2")
+    );
 }
 
 #[test]
 fn missing_prefix_names_the_metric() {
     let e = err("AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
-    assert!(matches!(&e, CvssError::MissingPrefix { metric, .. } if metric == "PR"), "{e}");
+    assert!(
+        matches!(&e, CvssError::MissingPrefix { metric, .. } if metric == "PR"),
+        "{e}"
+    );
     assert!(e.to_string().contains("`CVSS:3.1/`"), "{e}");
 }
 
@@ -46,8 +65,14 @@ fn missing_prefix_names_the_metric() {
 fn each_failure_kind() {
     assert_eq!(err(""), CvssError::Empty);
     assert_eq!(err("   "), CvssError::Empty);
-    assert!(matches!(err(&"A".repeat(600)), CvssError::TooLong { len: 600, .. }));
-    assert!(matches!(err("(AV:N/AC:L/Au:N/C:P/I:P/A:P"), CvssError::Unbalanced { .. }));
+    assert!(matches!(
+        err(&"A".repeat(600)),
+        CvssError::TooLong { len: 600, .. }
+    ));
+    assert!(matches!(
+        err("(AV:N/AC:L/Au:N/C:P/I:P/A:P"),
+        CvssError::Unbalanced { .. }
+    ));
     assert!(matches!(
         err("CVSS:3.1/AV:N//AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"),
         CvssError::EmptyComponent { position: 2, .. }
@@ -73,26 +98,40 @@ fn each_failure_kind() {
         CvssError::MissingMetric { metrics, .. } if metrics == "S, A"
     ));
     let e = err("CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:U/A:U");
-    assert!(matches!(&e, CvssError::BadValue { metric, value, .. } if metric == "I" && value == "U"));
+    assert!(
+        matches!(&e, CvssError::BadValue { metric, value, .. } if metric == "I" && value == "U")
+    );
     assert_eq!(
         e.to_string(),
         "CVSS vector `CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:U/A:U`: bad value `U` for metric `I`; expected one of H, L, N"
     );
     // Base metrics have no "not defined" value; v4 base SI has no Safety value.
-    assert!(matches!(err("CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), CvssError::BadValue { .. }));
+    assert!(matches!(
+        err("CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"),
+        CvssError::BadValue { .. }
+    ));
     assert!(matches!(
         err("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:S/SA:N"),
         CvssError::BadValue { .. }
     ));
     // Metric names are case-sensitive (`Au` in v2); `AU` is v4's Automatable.
-    assert!(matches!(err("AV:N/AC:L/au:N/C:P/I:P/A:P"), CvssError::UnknownMetric { .. }));
-    assert!(matches!(err("AV:N/AC:L/AU:N/C:P/I:P/A:P"), CvssError::MissingPrefix { .. }));
+    assert!(matches!(
+        err("AV:N/AC:L/au:N/C:P/I:P/A:P"),
+        CvssError::UnknownMetric { .. }
+    ));
+    assert!(matches!(
+        err("AV:N/AC:L/AU:N/C:P/I:P/A:P"),
+        CvssError::MissingPrefix { .. }
+    ));
 }
 
 #[test]
 fn canonical_display() {
     let v = Vector::parse("CVSS:3.1/A:H/I:H/C:H/S:U/UI:N/PR:N/AC:L/AV:N/E:X/MAV:L").unwrap();
-    assert_eq!(v.to_string(), "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/MAV:L");
+    assert_eq!(
+        v.to_string(),
+        "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/MAV:L"
+    );
     let v = Vector::parse("(AV:N/AC:L/Au:N/C:P/I:P/A:P/E:ND)").unwrap();
     assert_eq!(v.to_string(), "AV:N/AC:L/Au:N/C:P/I:P/A:P");
 }
@@ -104,7 +143,10 @@ fn scores(s: &str) -> (f64, Option<f64>, Option<f64>, f64) {
 
 #[test]
 fn specification_values() {
-    assert_eq!(scores("AV:N/AC:L/Au:N/C:P/I:P/A:P"), (7.5, Some(7.5), Some(7.5), 7.5));
+    assert_eq!(
+        scores("AV:N/AC:L/Au:N/C:P/I:P/A:P"),
+        (7.5, Some(7.5), Some(7.5), 7.5)
+    );
     // v2 guide §3.3.1 style: temporal and environmental.
     assert_eq!(
         scores("AV:N/AC:L/Au:N/C:P/I:P/A:P/E:POC/RL:OF/RC:C/CDP:H/TD:H/CR:H/IR:H/AR:H"),
@@ -114,7 +156,10 @@ fn specification_values() {
         scores("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"),
         (9.8, Some(9.8), Some(9.8), 9.8)
     );
-    assert_eq!(scores("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N").0, 0.0);
+    assert_eq!(
+        scores("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N").0,
+        0.0
+    );
     assert_eq!(
         scores("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N").3,
         9.3
@@ -158,7 +203,10 @@ fn environment_overrides() {
         ..Environment::default()
     };
     let w = v.with_environment(&env).unwrap();
-    assert_eq!(w.to_string(), "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/CR:L/MAV:L");
+    assert_eq!(
+        w.to_string(),
+        "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/CR:L/MAV:L"
+    );
     assert_eq!(w.scores().overall, 8.1);
     assert_eq!(w.effective_attack_vector(), Some(AttackVector::Local));
     let mut x = w;

@@ -31,7 +31,11 @@ fn valid_vector() -> impl Strategy<Value = String> {
         .map(|(k, vals)| prop::sample::select(vals).prop_map(move |v| format!("{k}:{v}")))
         .collect();
     (picks, prop::bool::ANY).prop_map(|(parts, v30)| {
-        format!("CVSS:{}/{}", if v30 { "3.0" } else { "3.1" }, parts.join("/"))
+        format!(
+            "CVSS:{}/{}",
+            if v30 { "3.0" } else { "3.1" },
+            parts.join("/")
+        )
     })
 }
 
