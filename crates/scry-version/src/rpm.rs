@@ -16,12 +16,11 @@
 //!   `B < a`).
 //! - `~` sorts before everything, even the end (`1.0~rc1 < 1.0`); `^` sorts after the
 //!   end but before anything else (`1.0 < 1.0^git1 < 1.01`, `1.0^git1 < 1.0.1`).
-//! - Missing release: rpm's `rpmverCmp` skips the release when either side lacks one,
-//!   which is a wildcard for dependency ranges but not a total order (`1 == 1-1`,
-//!   `1 == 1-2`, yet `1-1 < 1-2`). scry needs a total order, so a missing release sorts
-//!   *before* any release, even an empty one (`1 < 1- < 1-0 < 1-1`), as osv-scalibr does.
-//!   Versions from rpm headers and advisories always carry a release, where this never
-//!   matters.
+//! - Missing release: it sorts *before* any release, even an empty one or `~`
+//!   (`1 < 1-~ < 1- < 1-0 < 1-1`), as rpm 4.18's `rpm.vercmp` answers (checked with
+//!   `rpm --eval '%{lua:print(rpm.vercmp("1","1-~"))}'`, which prints `-1`). Older rpm
+//!   skipped the release when one side lacked it (a wildcard for dependency ranges,
+//!   which is not a total order).
 //! - Only an empty string, whitespace and control characters are rejected; rpm compares
 //!   anything else.
 
