@@ -7,7 +7,7 @@ use scry_version::{Version, VersionScheme};
 
 use crate::baseline::check_baseline;
 use crate::laws::{check_hostile, check_laws};
-use crate::vectors::{check_file, read_vectors};
+use crate::vectors::read_vectors;
 
 const SCHEME: VersionScheme = VersionScheme::Pep440;
 
