@@ -92,10 +92,8 @@ impl NuGetVersion {
             Some((v, l)) => (v, Some(l)),
             None => (t, None),
         };
-        if let Some(m) = metadata {
-            if !m.split('.').all(|p| valid_part(p, true)) {
-                return Err(err("invalid build metadata"));
-            }
+        if metadata.is_some_and(|m| !m.split('.').all(|p| valid_part(p, true))) {
+            return Err(err("invalid build metadata"));
         }
         let labels = match labels {
             Some(l) => l
@@ -113,8 +111,7 @@ impl NuGetVersion {
             None => Vec::new(),
         };
         let mut numbers = [Num::ZERO, Num::ZERO, Num::ZERO, Num::ZERO];
-        let mut count = 0;
-        for part in version.split('.') {
+        for (count, part) in version.split('.').enumerate() {
             let slot = numbers
                 .get_mut(count)
                 .ok_or_else(|| err("more than four version numbers"))?;
@@ -122,7 +119,6 @@ impl NuGetVersion {
                 return Err(err("version numbers must be digits"));
             }
             *slot = Num::from_digits(part);
-            count += 1;
         }
         Ok(Self {
             raw: s.to_owned(),

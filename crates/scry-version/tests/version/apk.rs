@@ -1,5 +1,7 @@
 //! Tests for the apk scheme: apk-tools 3 `apk_version_validate` / `apk_version_compare`.
 
+#![allow(clippy::unwrap_used, reason = "a test that panics reports the failure")]
+
 use std::cmp::Ordering;
 
 use proptest::prelude::*;

@@ -1,5 +1,7 @@
 //! Tests for the dpkg scheme: `dpkg --compare-versions` (dpkg 1.21).
 
+#![allow(clippy::unwrap_used, reason = "a test that panics reports the failure")]
+
 use proptest::prelude::*;
 use scry_version::{Version, VersionScheme};
 

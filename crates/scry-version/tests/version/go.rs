@@ -1,5 +1,7 @@
 //! Tests for the go scheme: `golang.org/x/mod/semver` plus Go toolchain names.
 
+#![allow(clippy::unwrap_used, reason = "a test that panics reports the failure")]
+
 use std::cmp::Ordering;
 
 use proptest::prelude::*;
@@ -11,11 +13,15 @@ use crate::vectors::read_vectors;
 
 const SCHEME: VersionScheme = VersionScheme::Go;
 
-/// `semver.txt` is used by the peer for Go too. Go's semver refuses two of its strings,
-/// so scry's Go scheme does too (x/mod/semver `IsValid` is false for them; see
-/// `scripts/baselines/go.sh`, which asks Go):
-/// - `1.1.3.4.5` (four or more numbers),
-/// Every other vector must hold (`999...991` is the shorthand `v999...991.0.0`).
+/// `semver.txt` is used by the peer for Go too. Go refuses one of its strings,
+/// `1.1.3.4.5` (four numbers), so scry's Go scheme does too:
+///
+/// ```text
+/// semver.IsValid("v1.1.3.4.5") == false   // golang.org/x/mod 0.7.0, Go 1.19
+/// ```
+///
+/// (every other string of the file is valid for Go, checked the same way; `999...991`
+/// is the shorthand `v999...991.0.0`). Every other vector must hold.
 #[test]
 fn fixture_semver() {
     const GO_INVALID: &[&str] = &["1.1.3.4.5"];

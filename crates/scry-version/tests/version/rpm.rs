@@ -1,5 +1,7 @@
 //! Tests for the rpm scheme: `rpmvercmp` and EVR splitting (rpm 4.18).
 
+#![allow(clippy::unwrap_used, reason = "a test that panics reports the failure")]
+
 use std::cmp::Ordering;
 
 use proptest::prelude::*;

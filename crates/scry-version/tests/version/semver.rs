@@ -1,5 +1,7 @@
 //! Tests for the semver scheme: SemVer 2.0 precedence (node-semver, Cargo).
 
+#![allow(clippy::unwrap_used, reason = "a test that panics reports the failure")]
+
 use std::cmp::Ordering;
 
 use proptest::prelude::*;
