@@ -216,3 +216,12 @@ fn environment_overrides() {
     let v2 = Vector::parse("AV:N/AC:L/Au:N/C:P/I:P/A:P").unwrap();
     assert!(v2.with_environment(&env).is_err());
 }
+
+/// The v2 guide does not clamp the adjusted base: with `CR:L` it is −0.2 here, and the
+/// environmental score is round((−0.2 × 0.9 → −0.2) + (10 + 0.2) × 0.4) = 3.9 (the Python
+/// reference agrees; clamping would give 4.0).
+#[test]
+fn v2_negative_adjusted_base() {
+    let s = "AV:L/AC:H/Au:M/C:P/I:N/A:N/E:ND/RL:TF/RC:ND/CDP:MH/TD:ND/CR:L/IR:H/AR:ND";
+    assert_eq!(scores(s), (0.8, Some(0.7), Some(3.9), 3.9));
+}
