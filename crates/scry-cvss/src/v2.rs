@@ -120,3 +120,17 @@ pub(crate) fn scores(v: &Vector) -> Scores {
         overall,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::round1;
+
+    #[test]
+    fn round_half_up_like_decimals() {
+        assert_eq!(round1(4.35), 4.4);
+        assert_eq!(round1(4.349), 4.3);
+        assert_eq!(round1(-0.15), -0.2);
+        assert_eq!(round1(-0.0), 0.0);
+        assert!(round1(-0.01).is_sign_positive());
+    }
+}

@@ -209,3 +209,23 @@ pub(crate) fn scores(v: &Vector) -> Scores {
         overall,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{roundup_30, roundup_31};
+
+    #[test]
+    fn roundup_definitions() {
+        // The specifications' own examples.
+        for f in [roundup_30, roundup_31] {
+            assert_eq!(f(4.02), 4.1);
+            assert_eq!(f(4.00), 4.0);
+            // Float noise above an exact decimal is not a reason to round up.
+            assert_eq!(f(5.0 * 0.92), 4.6);
+            assert_eq!(f(0.0), 0.0);
+            assert_eq!(f(10.0), 10.0);
+        }
+        // The plain float ceiling would have said 4.7.
+        assert_eq!((5.0_f64 * 0.92 * 10.0).ceil() / 10.0, 4.7);
+    }
+}

@@ -39,6 +39,37 @@ fn valid_vector() -> impl Strategy<Value = String> {
     })
 }
 
+/// Random valid v4.0 vectors: a base vector plus random threat, environmental and
+/// supplemental metrics.
+fn valid_v4() -> impl Strategy<Value = String> {
+    let metrics: Vec<(&str, &[&str])> = vec![
+        ("AV", &["N", "A", "L", "P"]),
+        ("AC", &["L", "H"]),
+        ("AT", &["N", "P"]),
+        ("PR", &["N", "L", "H"]),
+        ("UI", &["N", "P", "A"]),
+        ("VC", &["H", "L", "N"]),
+        ("VI", &["H", "L", "N"]),
+        ("VA", &["H", "L", "N"]),
+        ("SC", &["H", "L", "N"]),
+        ("SI", &["H", "L", "N"]),
+        ("SA", &["H", "L", "N"]),
+        ("E", &["X", "A", "P", "U"]),
+        ("CR", &["X", "H", "M", "L"]),
+        ("MAV", &["X", "N", "A", "L", "P"]),
+        ("MVC", &["X", "H", "L", "N"]),
+        ("MSI", &["X", "S", "H", "L", "N"]),
+        ("MSA", &["X", "S", "H", "L", "N"]),
+        ("S", &["X", "N", "P"]),
+        ("U", &["X", "Clear", "Green", "Amber", "Red"]),
+    ];
+    let picks: Vec<_> = metrics
+        .into_iter()
+        .map(|(k, vals)| prop::sample::select(vals).prop_map(move |v| format!("{k}:{v}")))
+        .collect();
+    picks.prop_map(|parts| format!("CVSS:4.0/{}", parts.join("/")))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -78,6 +109,20 @@ proptest! {
         let again = Vector::parse(&v.to_string()).unwrap();
         prop_assert_eq!(v, again);
         prop_assert_eq!(v.scores(), again.scores());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn v4_display_parse_round_trip(s in valid_v4()) {
+        let v = Vector::parse(&s).unwrap();
+        let again = Vector::parse(&v.to_string()).unwrap();
+        prop_assert_eq!(v, again);
+        let sc = v.scores();
+        prop_assert!((0.0..=10.0).contains(&sc.overall));
+        prop_assert_eq!(sc, again.scores());
     }
 }
 
