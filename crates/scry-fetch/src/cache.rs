@@ -20,6 +20,9 @@ use crate::error::FetchErrorKind;
 /// Longest file name we produce; most file systems allow 255 bytes.
 const MAX_NAME: usize = 160;
 
+/// Temp files older than this are leftovers of a crash and are removed.
+const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
 /// What the sidecar records about the cached download.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Meta {
@@ -78,12 +81,37 @@ impl Entry {
     /// A new temp file for the body, removed on drop unless persisted.
     pub(crate) fn create_temp(&self) -> Result<TempFile, FetchErrorKind> {
         std::fs::create_dir_all(&self.dir).map_err(|e| io(&self.dir, e))?;
+        self.remove_stale_temps();
         let path = self.temp("");
         let file = std::fs::File::create(&path).map_err(|e| io(&path, e))?;
         Ok(TempFile {
             path: Some(path),
             file: Some(file),
         })
+    }
+
+    /// Temp files of this entry left by a crashed or killed process. Only old ones: a
+    /// younger one may belong to a download still running in another process.
+    fn remove_stale_temps(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let prefix = format!(".{}.", self.name);
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if !(name.starts_with(&prefix) && name.ends_with(".part")) {
+                continue;
+            }
+            let age = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok());
+            if age.is_some_and(|age| age > STALE_TEMP) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 
     /// Puts a verified temp file in place and records its validators.

@@ -153,3 +153,62 @@ fn unsolicited_304_is_an_error() {
     assert_eq!(err.status(), Some(304));
     assert_eq!(server.hits(), 1);
 }
+
+#[test]
+fn works_from_inside_a_tokio_runtime() {
+    // The server (axum) may call the blocking API from async code; neither the fetch nor
+    // dropping the fetcher there may panic.
+    let source = vulndb("cisa-kev.json.gz");
+    let file = server::static_file(&source, true, true);
+    let server = Server::start(move |req, _| file(req));
+    let cache = tempfile::tempdir().expect("temp dir");
+    let url = server.url("/kev.json.gz");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+
+    let got = runtime.block_on(async {
+        let fetcher = builder().build().expect("fetcher");
+        let got = fetcher.fetch(&url, cache.path()).expect("download");
+        drop(fetcher);
+        got
+    });
+
+    assert_eq!(sha256_of(&got.path), sha256_of(&source));
+}
+
+#[test]
+fn stale_temp_files_of_a_crash_are_removed() {
+    let source = vulndb("cisa-kev.json.gz");
+    let file = server::static_file(&source, true, true);
+    let server = Server::start(move |req, _| file(req));
+    let cache = tempfile::tempdir().expect("temp dir");
+    let url = server.url("/kev.json.gz");
+    let name = Fetcher::cached_path(&url, cache.path())
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .expect("an http URL has a cache path");
+    let stale = cache.path().join(format!(".{name}.999-0.part"));
+    let young = cache.path().join(format!(".{name}.999-1.part"));
+    for path in [&stale, &young] {
+        std::fs::write(path, b"half a download").expect("write temp");
+    }
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .and_then(|f| f.set_modified(two_days_ago))
+        .expect("age the stale file");
+
+    builder()
+        .build()
+        .expect("fetcher")
+        .fetch(&url, cache.path())
+        .expect("download");
+
+    assert!(!stale.exists(), "a day-old temp file is a crash leftover");
+    assert!(
+        young.exists(),
+        "a young one may be another process's download"
+    );
+}
