@@ -120,7 +120,10 @@ fn strip_stability_flag(v: &str) -> &str {
     let b = v.as_bytes();
     for word in ["stable", "rc", "beta", "alpha", "dev"] {
         let m = 1 + word.len();
-        for end in [Some(b.len()), b.len().checked_sub(1)].into_iter().flatten() {
+        for end in [Some(b.len()), b.len().checked_sub(1)]
+            .into_iter()
+            .flatten()
+        {
             let Some(start) = end.checked_sub(m) else {
                 continue;
             };
@@ -285,10 +288,10 @@ fn date_rest(b: &[u8], i: usize, count: usize) -> Option<(usize, Modifier<'_>)> 
     let seps: &[usize] = if is_date_sep(b, i) { &[1, 0] } else { &[0] };
     if count < 6 {
         for &s in seps {
-            if has_digits(b, i + s, 2) {
-                if let Some(found) = date_rest(b, i + s + 2, count + 1) {
-                    return Some(found);
-                }
+            if has_digits(b, i + s, 2)
+                && let Some(found) = date_rest(b, i + s + 2, count + 1)
+            {
+                return Some(found);
             }
         }
     }
@@ -297,10 +300,10 @@ fn date_rest(b: &[u8], i: usize, count: usize) -> Option<(usize, Modifier<'_>)> 
     }
     for &s in seps {
         for n in (1..=3).rev() {
-            if has_digits(b, i + s, n) {
-                if let Some(m) = modifier(b, i + s + n) {
-                    return Some((i + s + n, m));
-                }
+            if has_digits(b, i + s, n)
+                && let Some(m) = modifier(b, i + s + n)
+            {
+                return Some((i + s + n, m));
             }
         }
     }

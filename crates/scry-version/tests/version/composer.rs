@@ -1,6 +1,8 @@
 //! Tests for the composer scheme: Composer's `VersionParser::normalize` + PHP
 //! `version_compare`.
 
+#![allow(clippy::unwrap_used, reason = "a test that panics reports the failure")]
+
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

@@ -1,5 +1,7 @@
 //! Tests for the cran scheme: R `package_version`.
 
+#![allow(clippy::unwrap_used, reason = "a test that panics reports the failure")]
+
 use proptest::prelude::*;
 use scry_version::{Version, VersionScheme};
 

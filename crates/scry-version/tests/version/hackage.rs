@@ -1,5 +1,7 @@
 //! Tests for the hackage scheme: Haskell `Data.Version` (PVP).
 
+#![allow(clippy::unwrap_used, reason = "a test that panics reports the failure")]
+
 use std::cmp::Ordering;
 
 use proptest::prelude::*;

@@ -1,5 +1,7 @@
 //! Tests for the maven scheme: maven-artifact `ComparableVersion`.
 
+#![allow(clippy::unwrap_used, reason = "a test that panics reports the failure")]
+
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::Path;

@@ -1,5 +1,7 @@
 //! Tests for the rubygems scheme: `Gem::Version`.
 
+#![allow(clippy::unwrap_used, reason = "a test that panics reports the failure")]
+
 use std::cmp::Ordering;
 use std::path::Path;
 
