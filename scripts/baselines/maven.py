@@ -164,7 +164,15 @@ def main():
     for i, a in enumerate(EDGE):
         for b in EDGE[i + 1 :]:
             pairs.add((a, b))
-    while len(pairs) < 5000:
+    # Random strings over the tokenizer's alphabet, compared pairwise.
+    alphabet = list("0123456789" * 2 + "..--") + [
+        "a", "b", "m", "rc", "cr", "sp", "ga", "final", "release", "snapshot", "alpha",
+        "beta", "milestone", "x", "RC", "Final", "00", "\u0661",
+    ]
+    fuzz = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
+    for a, b in zip(fuzz[::2], fuzz[1::2]):
+        pairs.add((a, b))
+    while len(pairs) < 6500:
         a, b = rng.sample(everything, 2)
         pairs.add((a, b))
     pairs = sorted(p for p in pairs if p[0] != p[1])

@@ -100,7 +100,13 @@ def main():
     extra = []
     for v in rng.sample(real, 300):
         extra += variants(v, rng)
-    pool = sorted(set(sample + extra))
+    # Random strings over the grammar's alphabet, to exercise the parser's corners.
+    alphabet = list("0123456789" * 3 + "..--__+!vV ") + [
+        "a", "b", "c", "rc", "alpha", "beta", "pre", "preview", "post", "rev", "r", "dev",
+        "DEV", "Post", "x", "abc", "\t",
+    ]
+    fuzz = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 10))) for _ in range(4000)]
+    pool = sorted(set(sample + extra + fuzz))
     valid, invalid = [], []
     for s in pool:
         try:
@@ -125,8 +131,8 @@ def main():
         va, vb = Version(a), Version(b)
         op = "<" if va < vb else ">" if va > vb else "="
         lines.append(f"{a} {op} {b}")
-    invalid = [s for s in invalid if s == s.strip()]
-    for s in sorted(rng.sample(invalid, min(len(invalid), 500))):
+    invalid = [s for s in invalid if s and "\n" not in s]
+    for s in sorted(rng.sample(invalid, min(len(invalid), 2500))):
         lines.append(f"! {s}")
     OUT.write_text("\n".join(lines) + "\n")
     print(f"{OUT}: {len(seen)} pairs, {len(invalid)} rejected strings")
