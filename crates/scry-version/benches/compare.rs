@@ -128,6 +128,47 @@ fn os_and_semver_schemes(c: &mut Criterion) {
     bench_scheme(c, "pub", VersionScheme::Pub, &fixture_pairs("pub.txt"));
 }
 
+/// PEP 440, Maven, RubyGems, Composer, CRAN and Hackage.
+fn language_schemes(c: &mut Criterion) {
+    let data = |text: &str| pairs(text);
+    bench_scheme(
+        c,
+        "pep440",
+        VersionScheme::Pep440,
+        &data(include_str!("../tests/data/pep440.baseline.txt")),
+    );
+    bench_scheme(
+        c,
+        "maven",
+        VersionScheme::Maven,
+        &data(include_str!("../tests/data/maven.baseline.txt")),
+    );
+    bench_scheme(
+        c,
+        "rubygems",
+        VersionScheme::RubyGems,
+        &data(include_str!("../tests/data/rubygems.baseline.txt")),
+    );
+    bench_scheme(
+        c,
+        "composer",
+        VersionScheme::Composer,
+        &data(include_str!("../tests/data/composer.baseline.txt")),
+    );
+    bench_scheme(
+        c,
+        "cran",
+        VersionScheme::Cran,
+        &data(include_str!("../tests/data/cran.baseline.txt")),
+    );
+    bench_scheme(
+        c,
+        "hackage",
+        VersionScheme::Hackage,
+        &fixture_pairs("hackage.txt"),
+    );
+}
+
 fn config() -> Criterion {
     // Two shared cores: short, steady runs.
     Criterion::default()
@@ -139,6 +180,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = os_and_semver_schemes
+    targets = os_and_semver_schemes, language_schemes
 }
 criterion_main!(benches);
