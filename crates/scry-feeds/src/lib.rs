@@ -16,7 +16,18 @@
 
 use scry_osv::Record;
 
+mod alpine;
+mod debian;
+mod distro;
 pub mod enrich;
+mod friendsofphp;
+mod nodejs;
+pub mod requirements;
+mod rubysec;
+mod rustsec;
+mod ubuntu;
+
+pub use distro::merge_records;
 
 /// The feed formats scry converts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,13 +74,40 @@ pub struct FeedError {
 /// (READMEs, licences, indexes).
 #[must_use]
 pub fn detect(path: &str, head: &[u8]) -> Option<FeedKind> {
-    let _ = (path, head);
+    if debian::detect(path) {
+        return Some(FeedKind::DebianList);
+    }
+    if ubuntu::detect(path) {
+        return Some(FeedKind::UbuntuCve);
+    }
+    if alpine::detect(path) {
+        return Some(FeedKind::AlpineSecdb);
+    }
+    if rustsec::detect(path) {
+        return Some(FeedKind::RustSec);
+    }
+    if rubysec::detect(path) {
+        return Some(FeedKind::RubySec);
+    }
+    if nodejs::detect(path) {
+        return Some(FeedKind::NodejsWg);
+    }
+    if friendsofphp::detect(path, head) {
+        return Some(FeedKind::FriendsOfPhp);
+    }
     None
 }
 
 /// Converts one feed file.
 #[must_use]
 pub fn convert(kind: FeedKind, path: &str, bytes: &[u8]) -> Conversion {
-    let _ = (kind, path, bytes);
-    Conversion::default()
+    match kind {
+        FeedKind::RubySec => rubysec::convert(path, bytes),
+        FeedKind::FriendsOfPhp => friendsofphp::convert(path, bytes),
+        FeedKind::NodejsWg => nodejs::convert(path, bytes),
+        FeedKind::RustSec => rustsec::convert(path, bytes),
+        FeedKind::DebianList => debian::convert(path, bytes),
+        FeedKind::UbuntuCve => ubuntu::convert(path, bytes),
+        FeedKind::AlpineSecdb => alpine::convert(path, bytes),
+    }
 }

@@ -1127,6 +1127,23 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
 
+        /// Any string, in any syntax: a set or an error, never a panic.
+        #[test]
+        fn never_panics(
+            s in "[<>=~^!|, .*xXv0-9a-z-]{0,40}|\\PC{0,40}",
+        ) {
+            for (syntax, scheme) in [
+                (Syntax::Cargo, VersionScheme::SemVer),
+                (Syntax::Npm, VersionScheme::SemVer),
+                (Syntax::RubyGems, VersionScheme::RubyGems),
+                (Syntax::Composer, VersionScheme::Composer),
+            ] {
+                if let Ok(set) = parse(syntax, scheme, &s) {
+                    let _ = set.complement().to_ranges(&RangeType::Ecosystem, scheme);
+                }
+            }
+        }
+
         /// A version is affected by the emitted OSV events iff it satisfies none of the
         /// not-affected requirements.
         #[test]

@@ -218,3 +218,26 @@ fn hostile_inputs_are_feed_errors() {
         assert!(e.reason.contains(want), "{want:?} not in {:?}", e.reason);
     }
 }
+
+/// Every prefix of real files (cut every 13 bytes), and the files with one byte
+/// flipped: records or skips naming the file, never a panic.
+#[test]
+fn damaged_files_never_panic() {
+    for (p, bytes) in archive(ARCHIVE)
+        .iter()
+        .filter(|(p, _)| p.starts_with("gems/"))
+        .take(40)
+    {
+        for cut in (0..bytes.len()).step_by(13) {
+            let c = convert(FeedKind::RubySec, p, &bytes[..cut]);
+            assert_eq!(c.records.len() + c.skipped.len(), 1, "{p} cut at {cut}");
+            assert!(c.skipped.iter().all(|s| s.path == *p));
+        }
+        for at in (0..bytes.len()).step_by(29) {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x5a;
+            let c = convert(FeedKind::RubySec, p, &damaged);
+            assert_eq!(c.records.len() + c.skipped.len(), 1, "{p} flipped at {at}");
+        }
+    }
+}
