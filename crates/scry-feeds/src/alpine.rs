@@ -48,8 +48,8 @@ use serde_json::{Map, json};
 
 use scry_osv::{Affected, Record};
 
-use crate::distro::{self, Status, error, quote};
 use crate::Conversion;
+use crate::distro::{self, Status, error, quote};
 
 const SOURCE: &str = "alpine-secdb";
 
@@ -164,8 +164,11 @@ pub(crate) fn convert(path: &str, bytes: &[u8]) -> Conversion {
     for entry in db.packages.unwrap_or_default() {
         let Pkg { name, secfixes } = entry.pkg;
         if !distro::looks_like_package(&name) {
-            out.skipped
-                .push(error(path, "-", format!("bad package name {}", quote(&name, 40))));
+            out.skipped.push(error(
+                path,
+                "-",
+                format!("bad package name {}", quote(&name, 40)),
+            ));
             continue;
         }
         for (version, ids) in secfixes.map(|s| s.0).unwrap_or_default() {
@@ -326,7 +329,10 @@ fn parse_entry(raw: &str) -> Result<Entry, String> {
         });
     }
     if entry.cves.is_empty() && entry.others.is_empty() {
-        return Err(format!("no vulnerability id in secfix entry {}", quote(raw, 60)));
+        return Err(format!(
+            "no vulnerability id in secfix entry {}",
+            quote(raw, 60)
+        ));
     }
     Ok(entry)
 }
@@ -342,7 +348,10 @@ fn normalise_cve(token: &str) -> Option<String> {
     let (year, num) = (parts.next()?, parts.next()?);
     match parts.next() {
         None => {}
-        Some(patch) if !patch.is_empty() && patch.len() <= 2 && patch.bytes().all(|b| b.is_ascii_digit()) => {}
+        Some(patch)
+            if !patch.is_empty()
+                && patch.len() <= 2
+                && patch.bytes().all(|b| b.is_ascii_digit()) => {}
         Some(_) => return None,
     }
     if parts.next().is_some() {
@@ -378,19 +387,31 @@ mod tests {
 
     #[test]
     fn entries() {
-        assert_eq!(parse_entry("CVE-2019-14904"), Ok(e(&["CVE-2019-14904"], &[], None)));
+        assert_eq!(
+            parse_entry("CVE-2019-14904"),
+            Ok(e(&["CVE-2019-14904"], &[], None))
+        );
         assert_eq!(
             parse_entry("CVE-2017-8904 XSA-214"),
             Ok(e(&["CVE-2017-8904"], &["XSA-214"], None))
         );
         assert_eq!(parse_entry("XSA-207"), Ok(e(&[], &["XSA-207"], None)));
-        assert_eq!(parse_entry("CVE-????-?????  XSA-295"), Ok(e(&[], &["XSA-295"], None)));
+        assert_eq!(
+            parse_entry("CVE-????-?????  XSA-295"),
+            Ok(e(&[], &["XSA-295"], None))
+        );
         assert_eq!(
             parse_entry("CVE-2019-15167 (VRRP)"),
             Ok(e(&["CVE-2019-15167"], &[], Some("VRRP")))
         );
-        assert_eq!(parse_entry("CVE_2018-1234"), Ok(e(&["CVE-2018-1234"], &[], None)));
-        assert_eq!(parse_entry("CVE 2018-1234"), Ok(e(&["CVE-2018-1234"], &[], None)));
+        assert_eq!(
+            parse_entry("CVE_2018-1234"),
+            Ok(e(&["CVE-2018-1234"], &[], None))
+        );
+        assert_eq!(
+            parse_entry("CVE 2018-1234"),
+            Ok(e(&["CVE-2018-1234"], &[], None))
+        );
         assert_eq!(
             parse_entry("CVE-2018-1234.patch"),
             Ok(e(&["CVE-2018-1234"], &[], None))
@@ -401,7 +422,11 @@ mod tests {
         );
         assert_eq!(
             parse_entry("CVE-2017-5715 CVE-2017-5754 XSA-254 XPTI"),
-            Ok(e(&["CVE-2017-5715", "CVE-2017-5754"], &["XSA-254"], Some("XPTI")))
+            Ok(e(
+                &["CVE-2017-5715", "CVE-2017-5754"],
+                &["XSA-254"],
+                Some("XPTI")
+            ))
         );
         assert!(parse_entry("fixed something").is_err());
         assert!(parse_entry("").is_err());

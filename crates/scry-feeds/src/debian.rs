@@ -276,10 +276,7 @@ impl Advisory {
         record.affected = self.affected;
         record.references = vec![Reference {
             kind: "ADVISORY".to_owned(),
-            url: format!(
-                "https://security-tracker.debian.org/tracker/{}",
-                record.id
-            ),
+            url: format!("https://security-tracker.debian.org/tracker/{}", record.id),
         }];
         record.database_specific = Some(distro::database_specific(
             SOURCE,

@@ -196,8 +196,7 @@ pub(crate) fn is_cve(s: &str) -> bool {
 pub(crate) fn looks_like_version(s: &str) -> bool {
     s.as_bytes().first().is_some_and(u8::is_ascii_digit)
         && s.len() <= 256
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b".+-~:_".contains(&b))
 }
 
@@ -206,8 +205,7 @@ pub(crate) fn looks_like_version(s: &str) -> bool {
 pub(crate) fn looks_like_package(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 256
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b".+-_~".contains(&b))
 }
 

@@ -107,7 +107,7 @@ pub(crate) enum Release {
     /// An OSV ecosystem (`Ubuntu:20.04:LTS`, `Ubuntu:Pro:14.04:LTS`).
     Ecosystem(String),
     /// Not a release scry scans (`upstream`, `devel`, overlays): skipped silently.
-    NotARelease,
+    Skipped,
     /// Unknown.
     Unknown,
 }
@@ -115,7 +115,7 @@ pub(crate) enum Release {
 /// The OSV ecosystem of a UCT release name.
 pub(crate) fn release(name: &str) -> Release {
     if NOT_RELEASES.contains(&name) {
-        return Release::NotARelease;
+        return Release::Skipped;
     }
     let lookup = |codename: &str| RELEASES.iter().find(|(c, _, _)| *c == codename);
     let (codename, pro) = if let Some((pocket, codename)) = name.split_once('/') {
@@ -124,7 +124,7 @@ pub(crate) fn release(name: &str) -> Release {
             (c, "esm") => (c, true),
             // Ubuntu Touch and Ubuntu Core 15.04 overlays: no OSV ecosystem.
             (c, "stable-phone-overlay" | "ubuntu-core") if lookup(c).is_some() => {
-                return Release::NotARelease;
+                return Release::Skipped;
             }
             _ => return Release::Unknown,
         }
@@ -238,7 +238,11 @@ fn parse_fields<'a>(path: &str, text: &'a str, skipped: &mut Vec<FeedError>) -> 
     Fields { fields }
 }
 
-fn build(path: &str, f: &Fields<'_>, skipped: &mut Vec<FeedError>) -> Result<scry_osv::Record, FeedError> {
+fn build(
+    path: &str,
+    f: &Fields<'_>,
+    skipped: &mut Vec<FeedError>,
+) -> Result<scry_osv::Record, FeedError> {
     let candidate = f
         .get("Candidate")
         .filter(|c| !c.is_empty())
@@ -251,7 +255,10 @@ fn build(path: &str, f: &Fields<'_>, skipped: &mut Vec<FeedError>) -> Result<scr
         return Err(error(
             path,
             "-",
-            format!("`Candidate:` {} is no vulnerability id", quote(candidate, 40)),
+            format!(
+                "`Candidate:` {} is no vulnerability id",
+                quote(candidate, 40)
+            ),
         ));
     }
     let file_name = path.rsplit('/').next().unwrap_or(path);
@@ -259,7 +266,10 @@ fn build(path: &str, f: &Fields<'_>, skipped: &mut Vec<FeedError>) -> Result<scr
         return Err(error(
             path,
             candidate,
-            format!("`Candidate:` does not match the file name {}", quote(file_name, 40)),
+            format!(
+                "`Candidate:` does not match the file name {}",
+                quote(file_name, 40)
+            ),
         ));
     }
     let public = f
@@ -289,7 +299,9 @@ fn build(path: &str, f: &Fields<'_>, skipped: &mut Vec<FeedError>) -> Result<scr
                 && who.trim() == "nvd"
             {
                 let vector = vector.trim();
-                if vector.starts_with("CVSS:3.") && !record.severity.iter().any(|s| s.score == vector) {
+                if vector.starts_with("CVSS:3.")
+                    && !record.severity.iter().any(|s| s.score == vector)
+                {
                     record.severity.push(SeverityEntry {
                         kind: "CVSS_V3".to_owned(),
                         score: vector.to_owned(),
@@ -343,7 +355,7 @@ fn build(path: &str, f: &Fields<'_>, skipped: &mut Vec<FeedError>) -> Result<scr
         let entry = || format!("{candidate} line {lineno}");
         let ecosystem = match release(release_name) {
             Release::Ecosystem(e) => e,
-            Release::NotARelease => continue,
+            Release::Skipped => continue,
             Release::Unknown => {
                 skipped.push(error(
                     path,
@@ -354,7 +366,11 @@ fn build(path: &str, f: &Fields<'_>, skipped: &mut Vec<FeedError>) -> Result<scr
             }
         };
         if !distro::looks_like_package(package) {
-            skipped.push(error(path, entry(), format!("bad package name {}", quote(package, 40))));
+            skipped.push(error(
+                path,
+                entry(),
+                format!("bad package name {}", quote(package, 40)),
+            ));
             continue;
         }
         let package_priority = f
@@ -364,7 +380,11 @@ fn build(path: &str, f: &Fields<'_>, skipped: &mut Vec<FeedError>) -> Result<scr
             .map(str::to_ascii_lowercase)
             .or_else(|| priority.clone());
         match parse_status(value) {
-            Ok(Parsed::Affected { fixed, status, note }) => {
+            Ok(Parsed::Affected {
+                fixed,
+                status,
+                note,
+            }) => {
                 let mut specific = Map::new();
                 if let Some(p) = &package_priority {
                     specific.insert("priority".into(), json!(p));
@@ -519,7 +539,10 @@ mod tests {
 
     #[test]
     fn releases() {
-        assert_eq!(release("focal"), Release::Ecosystem("Ubuntu:20.04:LTS".into()));
+        assert_eq!(
+            release("focal"),
+            Release::Ecosystem("Ubuntu:20.04:LTS".into())
+        );
         assert_eq!(release("eoan"), Release::Ecosystem("Ubuntu:19.10".into()));
         assert_eq!(
             release("trusty/esm"),
@@ -529,8 +552,8 @@ mod tests {
             release("esm-infra/xenial"),
             Release::Ecosystem("Ubuntu:Pro:16.04:LTS".into())
         );
-        assert_eq!(release("upstream"), Release::NotARelease);
-        assert_eq!(release("vivid/ubuntu-core"), Release::NotARelease);
+        assert_eq!(release("upstream"), Release::Skipped);
+        assert_eq!(release("vivid/ubuntu-core"), Release::Skipped);
         assert_eq!(release("eoan/esm"), Release::Unknown);
         assert_eq!(release("sid"), Release::Unknown);
     }

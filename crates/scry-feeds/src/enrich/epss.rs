@@ -124,7 +124,9 @@ impl<R: BufRead> Reader<R> {
             if self.model_version.is_none() && self.score_date.is_none() {
                 for part in comment.split(',') {
                     match part.split_once(':') {
-                        Some(("model_version", v)) => self.model_version = Some(v.trim().to_owned()),
+                        Some(("model_version", v)) => {
+                            self.model_version = Some(v.trim().to_owned())
+                        }
                         Some(("score_date", v)) => self.score_date = Some(v.trim().to_owned()),
                         _ => {}
                     }
@@ -158,7 +160,10 @@ impl<R: BufRead> Reader<R> {
             )));
         };
         if !crate::distro::is_cve(cve) {
-            return Err(bad(format!("{} is no CVE id", crate::distro::quote(cve, 40))));
+            return Err(bad(format!(
+                "{} is no CVE id",
+                crate::distro::quote(cve, 40)
+            )));
         }
         let score = |name: &str, s: &str| -> Result<f32, EnrichError> {
             match s.parse::<f32>() {
@@ -235,13 +240,30 @@ mod tests {
 
     #[test]
     fn semicolons_and_bad_lines() {
-        let got = all("cve;epss;percentile\nCVE-2020-0001;0.5;0.9\nCVE-2020-0002;2;0.1\ngarbage\n\
-                       CVE-2020-0003;0.1\nCVE-2020-0004;nan;0.1\ncve;epss;percentile\nCVE-2020-0005;0;1\n");
+        let got = all(
+            "cve;epss;percentile\nCVE-2020-0001;0.5;0.9\nCVE-2020-0002;2;0.1\ngarbage\n\
+                       CVE-2020-0003;0.1\nCVE-2020-0004;nan;0.1\ncve;epss;percentile\nCVE-2020-0005;0;1\n",
+        );
         assert!(got[0].is_ok());
-        assert_eq!(got[1], Err("EPSS CSV line 3: epss `2` is not a number in [0, 1]".into()));
-        assert!(got[2].as_ref().is_err_and(|e| e.starts_with("EPSS CSV line 4:")));
-        assert!(got[3].as_ref().is_err_and(|e| e.starts_with("EPSS CSV line 5:")));
-        assert!(got[4].as_ref().is_err_and(|e| e.starts_with("EPSS CSV line 6:")));
+        assert_eq!(
+            got[1],
+            Err("EPSS CSV line 3: epss `2` is not a number in [0, 1]".into())
+        );
+        assert!(
+            got[2]
+                .as_ref()
+                .is_err_and(|e| e.starts_with("EPSS CSV line 4:"))
+        );
+        assert!(
+            got[3]
+                .as_ref()
+                .is_err_and(|e| e.starts_with("EPSS CSV line 5:"))
+        );
+        assert!(
+            got[4]
+                .as_ref()
+                .is_err_and(|e| e.starts_with("EPSS CSV line 6:"))
+        );
         assert!(got[5].is_ok());
         assert_eq!(got.len(), 6);
     }
@@ -251,10 +273,20 @@ mod tests {
         let mut text = b"CVE-2020-0001,0.5,0.9\n".to_vec();
         text.extend(std::iter::repeat_n(b'x', 10_000));
         text.extend(b"\n\xff\xfe\nCVE-2020-0002,0.5,0.9");
-        let got: Vec<_> = parse(&text[..]).map(|r| r.map_err(|e| e.to_string())).collect();
+        let got: Vec<_> = parse(&text[..])
+            .map(|r| r.map_err(|e| e.to_string()))
+            .collect();
         assert_eq!(got.len(), 4, "{got:?}");
-        assert!(got[1].as_ref().is_err_and(|e| e.contains("line 2: longer than")));
-        assert!(got[2].as_ref().is_err_and(|e| e.contains("line 3: not UTF-8")));
+        assert!(
+            got[1]
+                .as_ref()
+                .is_err_and(|e| e.contains("line 2: longer than"))
+        );
+        assert!(
+            got[2]
+                .as_ref()
+                .is_err_and(|e| e.contains("line 3: not UTF-8"))
+        );
         assert!(got[3].is_ok());
     }
 }

@@ -58,13 +58,21 @@ fn every_file_converts() {
     assert_eq!(per_file, &expected);
     // 2,474 ids: 2,444 CVEs and 30 Xen/Zabbix/Wireshark/Talos ids without a CVE.
     assert_eq!(records.len(), 2474);
-    let cves = records.iter().filter(|r| r.id.starts_with("ALPINE-CVE-")).count();
+    let cves = records
+        .iter()
+        .filter(|r| r.id.starts_with("ALPINE-CVE-"))
+        .count();
     assert_eq!(cves, 2444);
     let affected: usize = records.iter().map(|r| r.affected.len()).sum();
     assert_eq!(affected, 11_876);
     let statuses: usize = records
         .iter()
-        .filter_map(|r| r.database_specific.as_ref()?.get("scry_statuses")?.as_array())
+        .filter_map(|r| {
+            r.database_specific
+                .as_ref()?
+                .get("scry_statuses")?
+                .as_array()
+        })
         .map(Vec::len)
         .sum();
     assert_eq!(statuses, 5);
@@ -78,7 +86,9 @@ fn every_file_converts() {
             assert!(r.aliases.is_empty());
         }
         assert_eq!(
-            r.database_specific.as_ref().and_then(|d| d.get("scry_source")),
+            r.database_specific
+                .as_ref()
+                .and_then(|d| d.get("scry_source")),
             Some(&json!("alpine-secdb"))
         );
         for a in &r.affected {
@@ -108,7 +118,10 @@ fn merged_across_branches_with_related_ids() {
     assert!(a.contains(&t("Alpine:v3.11", "xen", fixed("4.7.1-r5"))));
     // One branch only.
     let r = find(&all().records, "ALPINE-CVE-2019-14904");
-    assert_eq!(affected(r), [t("Alpine:v3.11", "ansible", fixed("2.9.3-r0"))]);
+    assert_eq!(
+        affected(r),
+        [t("Alpine:v3.11", "ansible", fixed("2.9.3-r0"))]
+    );
 }
 
 #[test]
@@ -129,7 +142,11 @@ fn two_fixes_in_one_branch_and_notes() {
     let a = r
         .affected
         .iter()
-        .find(|a| a.package.as_ref().is_some_and(|p| p.ecosystem == "Alpine:v3.10"))
+        .find(|a| {
+            a.package
+                .as_ref()
+                .is_some_and(|p| p.ecosystem == "Alpine:v3.10")
+        })
         .expect("v3.10");
     let ranges: Vec<Vec<Event>> = a.ranges.iter().map(|r| r.events.clone()).collect();
     assert_eq!(ranges, [fixed("2.4.2-r0"), fixed("2.2.10-r0")]);
@@ -138,7 +155,11 @@ fn two_fixes_in_one_branch_and_notes() {
     let a = r
         .affected
         .iter()
-        .find(|a| a.package.as_ref().is_some_and(|p| p.ecosystem == "Alpine:v3.11"))
+        .find(|a| {
+            a.package
+                .as_ref()
+                .is_some_and(|p| p.ecosystem == "Alpine:v3.11")
+        })
         .expect("v3.11");
     assert_eq!(a.database_specific, Some(json!({"note": "VRRP"})));
     assert_eq!(a.ranges[0].events, fixed("4.9.3-r0"));
@@ -148,23 +169,52 @@ fn two_fixes_in_one_branch_and_notes() {
 #[test]
 fn hostile_files() {
     let cases: &[(&str, usize, &[&str])] = &[
-        ("distroversion: v3.12\npackages:\n  - pkg:\n      name: a\n      secfixes:\n        1.0-r0:\n          - CVE-2020-0001\n", 1, &[]),
+        (
+            "distroversion: v3.12\npackages:\n  - pkg:\n      name: a\n      secfixes:\n        1.0-r0:\n          - CVE-2020-0001\n",
+            1,
+            &[],
+        ),
         ("distroversion: v3.12\npackages:\n", 0, &[]),
         ("", 0, &["-: not a secdb YAML document"]),
         ("[1, 2", 0, &["not a secdb YAML document"]),
-        ("distroversion: edge\npackages: []\n", 0, &["`distroversion` `edge` is no release branch"]),
-        ("distroversion: v3.12\npackages:\n  - pkg: {name: a, secfixes: [1, 2]}\n", 0, &["not a secdb YAML document"]),
+        (
+            "distroversion: edge\npackages: []\n",
+            0,
+            &["`distroversion` `edge` is no release branch"],
+        ),
+        (
+            "distroversion: v3.12\npackages:\n  - pkg: {name: a, secfixes: [1, 2]}\n",
+            0,
+            &["not a secdb YAML document"],
+        ),
         (
             "distroversion: v3.12\npackages:\n  - pkg:\n      name: a b\n  - pkg:\n      name: c\n      secfixes:\n        \"not a version\": [CVE-2020-0001]\n        1.0-r0: [fixed it, ~, CVE-2020-0002]\n        2.0-r0:\n",
             1,
-            &["-: bad package name `a b`", "c not a version: bad fixed version", "c 1.0-r0: no vulnerability id in secfix entry `fixed it`", "c 1.0-r0: empty secfix entry"],
+            &[
+                "-: bad package name `a b`",
+                "c not a version: bad fixed version",
+                "c 1.0-r0: no vulnerability id in secfix entry `fixed it`",
+                "c 1.0-r0: empty secfix entry",
+            ],
         ),
         // Truncated mid-document.
-        ("distroversion: v3.12\npackages:\n  - pkg:\n      name: a\n      secfixes:\n        1.0-r0:\n          - CVE-20", 1, &[]),
+        (
+            "distroversion: v3.12\npackages:\n  - pkg:\n      name: a\n      secfixes:\n        1.0-r0:\n          - CVE-20",
+            1,
+            &[],
+        ),
         // Unquoted `1.10` stays `1.10`, `0` unquoted is "never affected".
-        ("distroversion: v3.12\npackages:\n  - pkg:\n      name: a\n      secfixes:\n        1.10:\n          - CVE-2020-0003\n        0:\n          - CVE-2020-0004\n", 2, &[]),
+        (
+            "distroversion: v3.12\npackages:\n  - pkg:\n      name: a\n      secfixes:\n        1.10:\n          - CVE-2020-0003\n        0:\n          - CVE-2020-0004\n",
+            2,
+            &[],
+        ),
         // An alias bomb is stopped by the parser's default budget.
-        ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\ndistroversion: v3.12\n", 0, &["budget breached"]),
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\ndistroversion: v3.12\n",
+            0,
+            &["budget breached"],
+        ),
     ];
     for (text, records, errors) in cases {
         let c = convert(FeedKind::AlpineSecdb, "v3.12/main.yaml", text.as_bytes());

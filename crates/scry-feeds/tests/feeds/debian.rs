@@ -89,7 +89,10 @@ fn all() -> (Vec<Record>, Vec<String>) {
             ("data/DTSA/list".to_owned(), 207, 1),
         ],
         "{:#?}",
-        convs.values().flat_map(|c| c.skipped.iter().map(ToString::to_string)).collect::<Vec<_>>()
+        convs
+            .values()
+            .flat_map(|c| c.skipped.iter().map(ToString::to_string))
+            .collect::<Vec<_>>()
     );
     let mut records = Vec::new();
     let mut skipped = Vec::new();
@@ -118,17 +121,33 @@ fn every_advisory_converts() {
             "data/DSA/list: DSA-423: none of its release lines could be used",
         ]
     );
-    for id in ["DSA-4205-1", "DSA-3281-1", "DSA-1605-1", "DLA-3067-1", "DTSA-16-1"] {
-        assert!(skipped.iter().any(|s| s.contains(&format!(": {id}: "))), "{id}");
+    for id in [
+        "DSA-4205-1",
+        "DSA-3281-1",
+        "DSA-1605-1",
+        "DLA-3067-1",
+        "DTSA-16-1",
+    ] {
+        assert!(
+            skipped.iter().any(|s| s.contains(&format!(": {id}: "))),
+            "{id}"
+        );
     }
     let mut ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), records.len(), "ids are unique");
     for r in &records {
-        assert_eq!(r.published.as_deref(), Some(r.modified.as_str()), "{}", r.id);
         assert_eq!(
-            r.database_specific.as_ref().and_then(|d| d.get("scry_source")),
+            r.published.as_deref(),
+            Some(r.modified.as_str()),
+            "{}",
+            r.id
+        );
+        assert_eq!(
+            r.database_specific
+                .as_ref()
+                .and_then(|d| d.get("scry_source")),
             Some(&json!("debian-security-tracker"))
         );
         assert!(r.aliases.iter().all(|a| a.starts_with("CVE-")));
@@ -140,7 +159,12 @@ fn every_advisory_converts() {
     let affected: usize = records.iter().map(|r| r.affected.len()).sum();
     let statuses: usize = records
         .iter()
-        .filter_map(|r| r.database_specific.as_ref()?.get("scry_statuses")?.as_array())
+        .filter_map(|r| {
+            r.database_specific
+                .as_ref()?
+                .get("scry_statuses")?
+                .as_array()
+        })
         .map(Vec::len)
         .sum();
     // 10,731 release lines: 55 `<not-affected>` statuses, DSA-423's broken line, the rest
@@ -191,7 +215,10 @@ fn not_affected_is_a_status() {
     //   [squeeze] - vlc 1.1.3-1squeeze5
     let (records, _) = all();
     let r = find(&records, "DSA-2218-1");
-    assert_eq!(affected(r), [t("Debian:6", "vlc", fixed("1.1.3-1squeeze5"))]);
+    assert_eq!(
+        affected(r),
+        [t("Debian:6", "vlc", fixed("1.1.3-1squeeze5"))]
+    );
     assert_eq!(
         r.database_specific.as_ref().expect("db")["scry_statuses"],
         json!([{"ecosystem": "Debian:5", "package": "vlc", "status": "not_affected",
@@ -241,7 +268,10 @@ fn dtsa_dates_and_notes() {
         affected(r),
         [t("Debian:4", "kismet", fixed("2005.08.R1-0.1etch1"))]
     );
-    assert_eq!(r.affected[0].ecosystem_specific, Some(json!({"note": "high"})));
+    assert_eq!(
+        r.affected[0].ecosystem_specific,
+        Some(json!({"note": "high"}))
+    );
 }
 
 /// Hostile snippets: each gives the expected records and `FeedError`s, never a panic.
@@ -252,30 +282,59 @@ fn hostile_snippets() {
         (
             "[01 Jan 2020] DSA-1-1 foo - x\n\t{CVE-2020-0001}\n\t[sid] - foo 1.0\n",
             0,
-            &["DSA-1-1 line 3: unknown Debian release `sid`", "DSA-1-1: none of its release lines"],
+            &[
+                "DSA-1-1 line 3: unknown Debian release `sid`",
+                "DSA-1-1: none of its release lines",
+            ],
         ),
         (
             "[01 Jan 2020] DSA-1-1 foo - x\n\t[sid] - foo 1.0\n\t[buster] - foo 1.0-1\n",
             1,
             &["unknown Debian release `sid`"],
         ),
-        ("[99 Jan 2020] DSA-1-1 foo - x\n\t[buster] - foo 1\n", 0, &["line 1: unreadable date"]),
-        ("[01 Jan 2020] USN-1-1 foo - x\n\t[buster] - foo 1\n", 0, &["is not a DSA/DLA/DTSA id"]),
-        ("garbage\n", 0, &["line 1: `garbage` before the first advisory header"]),
+        (
+            "[99 Jan 2020] DSA-1-1 foo - x\n\t[buster] - foo 1\n",
+            0,
+            &["line 1: unreadable date"],
+        ),
+        (
+            "[01 Jan 2020] USN-1-1 foo - x\n\t[buster] - foo 1\n",
+            0,
+            &["is not a DSA/DLA/DTSA id"],
+        ),
+        (
+            "garbage\n",
+            0,
+            &["line 1: `garbage` before the first advisory header"],
+        ),
         (
             "[01 Jan 2020] DSA-1-1 foo - x\n\t[buster] - foo\n\t[buster] foo 1\n\t[buster] - foo <bogus>\n\t{CVE-2020-1 bug}\n\twhat\n\t[buster] - foo 1.0 trailing\n\t[buster] - foo not-a-version\n",
             0,
-            &["malformed release line", "malformed release line", "unknown status <`bogus`>",
-              "`CVE-2020-1` is not a CVE id", "`bug` is not a CVE id", "unrecognised line `what`",
-              "unexpected text `trailing`", "bad fixed version `not-a-version`",
-              "none of its release lines"],
+            &[
+                "malformed release line",
+                "malformed release line",
+                "unknown status <`bogus`>",
+                "`CVE-2020-1` is not a CVE id",
+                "`bug` is not a CVE id",
+                "unrecognised line `what`",
+                "unexpected text `trailing`",
+                "bad fixed version `not-a-version`",
+                "none of its release lines",
+            ],
         ),
         // Truncated in the middle of a header.
-        ("[01 Jan 2020] DSA-1-1 foo - x\n\t[buster] - foo 1.0-1\n[01 Ja", 1, &["line 3: malformed advisory header"]),
+        (
+            "[01 Jan 2020] DSA-1-1 foo - x\n\t[buster] - foo 1.0-1\n[01 Ja",
+            1,
+            &["line 3: malformed advisory header"],
+        ),
         (
             "\u{0}\u{1}[\n]\n",
             0,
-            &["line 1: `\u{0}\u{1}[` before the first", "line 2: `]` before the first"],
+            &[
+                "line 1: `\u{0}\u{1}[` before the first",
+                "line 2: `]` before the first",
+            ],
         ),
     ];
     for (text, records, errors) in cases {
@@ -289,7 +348,10 @@ fn hostile_snippets() {
         }
     }
     let c = convert(FeedKind::DebianList, "data/DSA/list", b"\xff\xfe");
-    assert_eq!(c.skipped[0].reason.split(':').next(), Some("not UTF-8 text"));
+    assert_eq!(
+        c.skipped[0].reason.split(':').next(),
+        Some("not UTF-8 text")
+    );
 }
 
 proptest::proptest! {

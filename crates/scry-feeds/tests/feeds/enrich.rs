@@ -34,7 +34,12 @@ fn kev_catalogue() {
     assert_eq!(git.known_ransomware_campaign_use, "Unknown");
     assert_eq!(git.cwes, ["CWE-59", "CWE-436"]);
     assert!(git.notes.contains("GHSA-vwqx-4fm8-6qc9"));
-    assert_eq!(kev::parse(&gunzip("cisa-kev.json.gz")).expect("parses").len(), 1404);
+    assert_eq!(
+        kev::parse(&gunzip("cisa-kev.json.gz"))
+            .expect("parses")
+            .len(),
+        1404
+    );
 }
 
 #[test]
@@ -42,7 +47,10 @@ fn kev_hostile() {
     for (text, want) in [
         ("", "not the catalogue JSON"),
         ("[]", "not the catalogue JSON"),
-        (r#"{"catalogVersion": "1", "dateReleased": "x"}"#, "missing field `vulnerabilities`"),
+        (
+            r#"{"catalogVersion": "1", "dateReleased": "x"}"#,
+            "missing field `vulnerabilities`",
+        ),
         (
             r#"{"catalogVersion": "1", "dateReleased": "x", "vulnerabilities": [{"cveID": "CVE-2020-0001"}]}"#,
             "vulnerabilities[0] (CVE-2020-0001): missing field",
@@ -51,7 +59,10 @@ fn kev_hostile() {
             r#"{"catalogVersion": "1", "dateReleased": "x", "vulnerabilities": [{"cveID": "nope", "vendorProject": "", "product": "", "vulnerabilityName": "", "dateAdded": "", "shortDescription": "", "requiredAction": "", "dueDate": ""}]}"#,
             "vulnerabilities[0]: `cveID` `nope` is no CVE id",
         ),
-        (r#"{"catalogVersion": "1", "dateReleased": "x", "vulnerabilities": [1"#, "not the catalogue JSON"),
+        (
+            r#"{"catalogVersion": "1", "dateReleased": "x", "vulnerabilities": [1"#,
+            "not the catalogue JSON",
+        ),
     ] {
         let err = kev::parse(text.as_bytes()).expect_err(text).to_string();
         assert!(err.starts_with("CISA KEV catalogue: "), "{err}");

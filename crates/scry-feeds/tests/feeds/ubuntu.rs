@@ -42,7 +42,12 @@ fn every_file_converts() {
     let affected: usize = records.iter().map(|r| r.affected.len()).sum();
     let statuses: usize = records
         .iter()
-        .filter_map(|r| r.database_specific.as_ref()?.get("scry_statuses")?.as_array())
+        .filter_map(|r| {
+            r.database_specific
+                .as_ref()?
+                .get("scry_statuses")?
+                .as_array()
+        })
         .map(Vec::len)
         .sum();
     // Counted independently with a regex over the files: 13,577 released + 10,546
@@ -59,24 +64,39 @@ fn every_file_converts() {
         records
             .iter()
             .flat_map(|r| &r.affected)
-            .filter(|a| a.ecosystem_specific.as_ref().and_then(|e| e.get("status")) == Some(&json!(s)))
+            .filter(|a| {
+                a.ecosystem_specific.as_ref().and_then(|e| e.get("status")) == Some(&json!(s))
+            })
             .count()
     };
     assert_eq!(by_status("will_not_fix"), 36_245);
     assert_eq!(by_status("needs_triage"), 10_546);
     // `nvd: CVSS:3.x` vectors: 6,054 files, as the snapshot's README says.
-    assert_eq!(records.iter().filter(|r| !r.severity.is_empty()).count(), 6054);
+    assert_eq!(
+        records.iter().filter(|r| !r.severity.is_empty()).count(),
+        6054
+    );
     let mut priorities: BTreeMap<String, usize> = BTreeMap::new();
     for r in records {
-        let p = r.database_specific.as_ref().and_then(|d| d.get("ubuntu_priority"));
+        let p = r
+            .database_specific
+            .as_ref()
+            .and_then(|d| d.get("ubuntu_priority"));
         let p = p.and_then(|p| p.as_str()).unwrap_or("-");
         *priorities.entry(p.to_owned()).or_default() += 1;
     }
     assert_eq!(
         priorities,
         BTreeMap::from(
-            [("-", 4), ("high", 33), ("low", 1631), ("medium", 4477), ("negligible", 181), ("untriaged", 183)]
-                .map(|(k, v)| (k.to_owned(), v))
+            [
+                ("-", 4),
+                ("high", 33),
+                ("low", 1631),
+                ("medium", 4477),
+                ("negligible", 181),
+                ("untriaged", 183)
+            ]
+            .map(|(k, v)| (k.to_owned(), v))
         )
     );
     for r in records {
@@ -103,14 +123,33 @@ fn ignored_needs_triage_and_esm() {
     )));
     assert_eq!(r.severity.len(), 1);
     assert_eq!(r.severity[0].kind, "CVSS_V3");
-    assert_eq!(r.severity[0].score, "CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N");
+    assert_eq!(
+        r.severity[0].score,
+        "CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"
+    );
     assert_eq!(
         affected(r),
         [
-            t("Ubuntu:14.04:LTS", "firefox", fixed("63.0+build2-0ubuntu0.14.04.2")),
-            t("Ubuntu:16.04:LTS", "firefox", fixed("63.0+build2-0ubuntu0.16.04.2")),
-            t("Ubuntu:18.04:LTS", "firefox", fixed("63.0+build2-0ubuntu0.18.04.2")),
-            t("Ubuntu:18.10", "firefox", fixed("63.0+build2-0ubuntu0.18.10.2")),
+            t(
+                "Ubuntu:14.04:LTS",
+                "firefox",
+                fixed("63.0+build2-0ubuntu0.14.04.2")
+            ),
+            t(
+                "Ubuntu:16.04:LTS",
+                "firefox",
+                fixed("63.0+build2-0ubuntu0.16.04.2")
+            ),
+            t(
+                "Ubuntu:18.04:LTS",
+                "firefox",
+                fixed("63.0+build2-0ubuntu0.18.04.2")
+            ),
+            t(
+                "Ubuntu:18.10",
+                "firefox",
+                fixed("63.0+build2-0ubuntu0.18.10.2")
+            ),
             t("Ubuntu:19.04", "firefox", fixed("63.0+build1-0ubuntu1")),
             t("Ubuntu:19.10", "firefox", fixed("63.0+build1-0ubuntu1")),
             t("Ubuntu:18.04:LTS", "mozjs38", unfixed()),
@@ -129,7 +168,9 @@ fn ignored_needs_triage_and_esm() {
     );
     assert_eq!(
         r.affected[8].ecosystem_specific,
-        Some(json!({"priority": "medium", "status": "will_not_fix", "note": "reached end-of-life"}))
+        Some(
+            json!({"priority": "medium", "status": "will_not_fix", "note": "reached end-of-life"})
+        )
     );
     assert_eq!(
         r.affected[6].ecosystem_specific,
@@ -149,7 +190,11 @@ fn ignored_needs_triage_and_esm() {
         json!({"ecosystem": "Ubuntu:Pro:14.04:LTS", "package": "firefox",
                "status": "does_not_exist", "note": "trusty was released [63.0+build2-0ubuntu0.14.04.2]"})
     );
-    assert!(r.references.iter().any(|x| x.kind == "ADVISORY" && x.url == "https://usn.ubuntu.com/usn/usn-3801-1"));
+    assert!(
+        r.references
+            .iter()
+            .any(|x| x.kind == "ADVISORY" && x.url == "https://usn.ubuntu.com/usn/usn-3801-1")
+    );
 }
 
 #[test]
@@ -174,7 +219,11 @@ fn odd_spellings_in_the_tracker() {
     let thunderbird = records
         .iter()
         .find(|r| {
-            affected(r).contains(&t("Ubuntu:18.04:LTS", "thunderbird", fixed("1:68.4.1+build1-0ubuntu0.18.04.1")))
+            affected(r).contains(&t(
+                "Ubuntu:18.04:LTS",
+                "thunderbird",
+                fixed("1:68.4.1+build1-0ubuntu0.18.04.1"),
+            ))
         })
         .map(|r| r.id.clone());
     assert!(thunderbird.is_some());
@@ -184,36 +233,74 @@ fn odd_spellings_in_the_tracker() {
     );
     // A description with a blank line keeps both paragraphs.
     let r = find(records, "UBUNTU-CVE-2017-5192");
-    assert!(r.details.as_deref().is_some_and(|d| d.contains("bypassed.\n\nThe LocalClient")));
+    assert!(
+        r.details
+            .as_deref()
+            .is_some_and(|d| d.contains("bypassed.\n\nThe LocalClient"))
+    );
 }
 
 /// Hostile files: each gives the expected records and `FeedError`s, never a panic.
 #[test]
 fn hostile_files() {
-    const OK: &str = "Candidate: CVE-2020-0001\nPublicDate: 2020-01-02 03:04:05 UTC\nPriority: low\n\n";
+    const OK: &str =
+        "Candidate: CVE-2020-0001\nPublicDate: 2020-01-02 03:04:05 UTC\nPriority: low\n\n";
     let cases: &[(&str, &str, usize, &[&str])] = &[
         (OK, "focal_foo: released (1.0-1)\n", 1, &[]),
-        ("", "", 0, &["active/CVE-2020-0001: -: no `Candidate:` field"]),
-        ("Candidate: CVE-2020-0002\nPublicDate: 2020-01-02\n", "focal_foo: needed\n", 0,
-         &["`Candidate:` does not match the file name `CVE-2020-0001`"]),
-        ("Candidate: CVE-2020-0001\n", "focal_foo: needed\n", 0, &["no `PublicDate:`"]),
-        ("Candidate: CVE-2020-0001\nPublicDate: soon\n", "", 0, &["unreadable `PublicDate:` `soon`"]),
-        ("Candidate: CVE 2020 0001\nPublicDate: 2020-01-02\n", "", 0, &["is no vulnerability id"]),
+        (
+            "",
+            "",
+            0,
+            &["active/CVE-2020-0001: -: no `Candidate:` field"],
+        ),
+        (
+            "Candidate: CVE-2020-0002\nPublicDate: 2020-01-02\n",
+            "focal_foo: needed\n",
+            0,
+            &["`Candidate:` does not match the file name `CVE-2020-0001`"],
+        ),
+        (
+            "Candidate: CVE-2020-0001\n",
+            "focal_foo: needed\n",
+            0,
+            &["no `PublicDate:`"],
+        ),
+        (
+            "Candidate: CVE-2020-0001\nPublicDate: soon\n",
+            "",
+            0,
+            &["unreadable `PublicDate:` `soon`"],
+        ),
+        (
+            "Candidate: CVE 2020 0001\nPublicDate: 2020-01-02\n",
+            "",
+            0,
+            &["is no vulnerability id"],
+        ),
         (OK, "", 0, &["no `<release>_<package>: <status>` lines"]),
         (OK, "upstream_foo: released (1.0)\n", 1, &[]),
         (
             OK,
             "sid_foo: needed\nfocal_foo: released\nfocal_bar: released (not a version)\nfocal_baz: frobbed\nfocal_qux:\n garbage\nnot a field\nfocal_ok: needed\n",
             1,
-            &["line 10: indented line ` garbage` continues no field",
-              "line 11: unrecognised line `not a field`",
-              "line 5: unknown Ubuntu release `sid`", "line 6: `released` without a version",
-              "line 7: `released` with bad version", "line 8: unknown status `frobbed`",
-              "line 9: empty status"],
+            &[
+                "line 10: indented line ` garbage` continues no field",
+                "line 11: unrecognised line `not a field`",
+                "line 5: unknown Ubuntu release `sid`",
+                "line 6: `released` without a version",
+                "line 7: `released` with bad version",
+                "line 8: unknown status `frobbed`",
+                "line 9: empty status",
+            ],
         ),
         // Truncated mid-line.
         (OK, "focal_foo: released (1.0-", 1, &[]),
-        (" leading continuation\n", "", 0, &["line 1: indented line", "no `Candidate:` field"]),
+        (
+            " leading continuation\n",
+            "",
+            0,
+            &["line 1: indented line", "no `Candidate:` field"],
+        ),
     ];
     for (head, body, records, errors) in cases {
         let text = format!("{head}{body}");
@@ -225,7 +312,11 @@ fn hostile_files() {
             assert!(g.contains(e), "{text:?}: {g:?} lacks {e:?}");
         }
     }
-    let c = convert(FeedKind::UbuntuCve, "active/CVE-2020-0001", b"Candidate: \xff");
+    let c = convert(
+        FeedKind::UbuntuCve,
+        "active/CVE-2020-0001",
+        b"Candidate: \xff",
+    );
     assert_eq!(c.skipped.len(), 1);
     assert!(c.skipped[0].reason.starts_with("not UTF-8 text"));
 }
