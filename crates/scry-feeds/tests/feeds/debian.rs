@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
+use std::sync::OnceLock;
 
 use scry_feeds::{Conversion, FeedKind, convert, detect};
 use scry_osv::{Event, Record};
@@ -75,7 +76,13 @@ pub(crate) fn t(e: &str, n: &str, ev: Vec<Event>) -> (String, String, Vec<Event>
     (e.to_owned(), n.to_owned(), ev)
 }
 
-fn all() -> (Vec<Record>, Vec<String>) {
+/// The whole archive converted once per test binary: `(records, skips as text)`.
+fn all() -> &'static (Vec<Record>, Vec<String>) {
+    static ALL: OnceLock<(Vec<Record>, Vec<String>)> = OnceLock::new();
+    ALL.get_or_init(convert_all)
+}
+
+fn convert_all() -> (Vec<Record>, Vec<String>) {
     let convs = convert_zip("debian-security-tracker-lists.zip", FeedKind::DebianList);
     let counts: Vec<(String, usize, usize)> = convs
         .iter()
@@ -137,7 +144,7 @@ fn every_advisory_converts() {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), records.len(), "ids are unique");
-    for r in &records {
+    for r in records {
         assert_eq!(
             r.published.as_deref(),
             Some(r.modified.as_str()),
@@ -178,7 +185,7 @@ fn dsa_with_two_releases() {
     //   {CVE-2018-5150 CVE-2018-5154 ... CVE-2018-5183}
     //   [jessie] - firefox-esr 52.8.0esr-1~deb8u1
     //   [stretch] - firefox-esr 52.8.0esr-1~deb9u1
-    let (records, _) = all();
+    let records = &all().0;
     let r = find(&records, "DSA-4199-1");
     assert_eq!(r.summary.as_deref(), Some("firefox-esr - security update"));
     assert_eq!(r.published.as_deref(), Some("2018-05-10T00:00:00Z"));
@@ -213,7 +220,7 @@ fn not_affected_is_a_status() {
     //   {CVE-2011-1684}
     //   [lenny] - vlc <not-affected> (Vulnerable code not present)
     //   [squeeze] - vlc 1.1.3-1squeeze5
-    let (records, _) = all();
+    let records = &all().0;
     let r = find(&records, "DSA-2218-1");
     assert_eq!(
         affected(r),
@@ -231,7 +238,7 @@ fn unfixed_and_end_of_life_stay_affected() {
     // [02 Nov 2005] DSA-880-1 phpmyadmin - several
     //   [woody] - phpmyadmin <unfixed>
     //   [sarge] - phpmyadmin 4:2.6.2-3sarge1
-    let (records, _) = all();
+    let records = &all().0;
     let r = find(&records, "DSA-880-1");
     assert_eq!(
         affected(r),
@@ -260,7 +267,7 @@ fn dtsa_dates_and_notes() {
     // [August 26th, 2005] DTSA-1-1 kismet - various
     //   {CVE-2005-2626 CVE-2005-2627 }
     //   [etch] - kismet 2005.08.R1-0.1etch1 (high)
-    let (records, _) = all();
+    let records = &all().0;
     let r = find(&records, "DTSA-1-1");
     assert_eq!(r.published.as_deref(), Some("2005-08-26T00:00:00Z"));
     assert_eq!(r.aliases, ["CVE-2005-2626", "CVE-2005-2627"]);
@@ -373,4 +380,32 @@ proptest::proptest! {
         let text = lines.join("\n");
         let _ = convert(FeedKind::DebianList, "data/DSA/list", text.as_bytes());
     }
+}
+
+/// The whole OSV JSON of one record, as the database stores it.
+#[test]
+fn osv_json_of_one_advisory() {
+    let r = find(&all().0, "DSA-2218-1");
+    assert_eq!(
+        serde_json::to_value(r).expect("serialises"),
+        json!({
+            "id": "DSA-2218-1",
+            "modified": "2011-04-12T00:00:00Z",
+            "published": "2011-04-12T00:00:00Z",
+            "aliases": ["CVE-2011-1684"],
+            "summary": "vlc - heap-based buffer overflow",
+            "affected": [{
+                "package": {"ecosystem": "Debian:6", "name": "vlc"},
+                "ranges": [{"type": "ECOSYSTEM", "events": [
+                    {"introduced": "0"}, {"fixed": "1.1.3-1squeeze5"}]}]
+            }],
+            "references": [{"type": "ADVISORY",
+                            "url": "https://security-tracker.debian.org/tracker/DSA-2218-1"}],
+            "database_specific": {
+                "scry_source": "debian-security-tracker",
+                "scry_statuses": [{"ecosystem": "Debian:5", "package": "vlc",
+                                   "status": "not_affected", "note": "Vulnerable code not present"}]
+            }
+        })
+    );
 }
