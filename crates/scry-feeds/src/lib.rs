@@ -7,6 +7,9 @@
 //! the network; `scry-vulndb` walks archives and folders and calls [`detect`] then
 //! [`convert`].
 //!
+//! The Alpine secdb spreads one vulnerability over one file per branch and repository:
+//! pass the records of all files through [`merge_records`] to get one record per id.
+//!
 //! Distribution statuses that are not "affected" (Debian `<not-affected>`, Ubuntu
 //! `not-affected`/`DNE`, Alpine fixed-in `0`) are not `affected[]` entries: they are kept
 //! in the record's `database_specific.scry_statuses` so a scan can explain why a package
