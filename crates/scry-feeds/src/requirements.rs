@@ -344,8 +344,9 @@ impl VersionSet {
 
     /// The set as OSV ranges of `kind` over `scheme`'s versions.
     ///
-    /// Intervals closed above (`last_affected`) go to a second range, since OSV forbids
-    /// `fixed` and `last_affected` in one range. An empty set gives no range.
+    /// An unbounded start is `introduced: "0"`. Intervals closed above (`last_affected`)
+    /// go to a second range, since OSV forbids `fixed` and `last_affected` in one range.
+    /// An empty set gives no range.
     #[must_use]
     pub fn to_ranges(&self, kind: &RangeType, scheme: VersionScheme) -> Ranges {
         let mut fixed = Vec::new();
@@ -353,13 +354,7 @@ impl VersionSet {
         let mut widened = Vec::new();
         for i in &self.intervals {
             let introduced = match &i.lo {
-                Lower::Unbounded => Event::Introduced(
-                    if scheme == VersionScheme::SemVer && *kind != RangeType::Ecosystem {
-                        "0.0.0-0".to_owned()
-                    } else {
-                        "0".to_owned()
-                    },
-                ),
+                Lower::Unbounded => Event::Introduced("0".to_owned()),
                 Lower::Inclusive(p) => Event::Introduced(p.text.clone()),
                 Lower::Exclusive(p) => match successor(scheme, &p.text) {
                     Some(next) => Event::Introduced(next),
@@ -926,12 +921,12 @@ mod tests {
     fn cargo_caret_tilde_exact() {
         assert_eq!(
             events(Syntax::Cargo, VersionScheme::SemVer, &["^1.2", ">= 3.0.0"]),
-            vec![vec![i("0.0.0-0"), f("1.2.0"), i("2.0.0-0"), f("3.0.0")]]
+            vec![vec![i("0"), f("1.2.0"), i("2.0.0-0"), f("3.0.0")]]
         );
         assert_eq!(
             events(Syntax::Cargo, VersionScheme::SemVer, &["~0.2.3", "^0.0.3"]),
             vec![vec![
-                i("0.0.0-0"),
+                i("0"),
                 f("0.0.3"),
                 i("0.0.4-0"),
                 f("0.2.3"),
@@ -940,11 +935,11 @@ mod tests {
         );
         assert_eq!(
             events(Syntax::Cargo, VersionScheme::SemVer, &["=1.0"]),
-            vec![vec![i("0.0.0-0"), f("1.0.0"), i("1.0.1-0")]]
+            vec![vec![i("0"), f("1.0.0"), i("1.0.1-0")]]
         );
         assert_eq!(
             events(Syntax::Cargo, VersionScheme::SemVer, &[]),
-            vec![vec![i("0.0.0-0")]]
+            vec![vec![i("0")]]
         );
         assert!(events(Syntax::Cargo, VersionScheme::SemVer, &["*"]).is_empty());
     }
@@ -960,7 +955,7 @@ mod tests {
                 .map(|r| r.events)
                 .collect::<Vec<_>>()
         };
-        assert_eq!(set("<=1.5.1"), vec![vec![i("0.0.0-0"), f("1.5.2-0")]]);
+        assert_eq!(set("<=1.5.1"), vec![vec![i("0"), f("1.5.2-0")]]);
         assert_eq!(
             set(">=1.0.0 <1.2.3 || >=2.0.0 <2.1.0"),
             vec![vec![i("1.0.0"), f("1.2.3"), i("2.0.0"), f("2.1.0")]]
@@ -968,7 +963,7 @@ mod tests {
         assert_eq!(set("1.x"), vec![vec![i("1.0.0"), f("2.0.0-0")]]);
         assert_eq!(set("1.0 - 2.0"), vec![vec![i("1.0.0"), f("2.1.0-0")]]);
         assert_eq!(set("1.0.0 - 2.0.0"), vec![vec![i("1.0.0"), f("2.0.1-0")]]);
-        assert_eq!(set("*"), vec![vec![i("0.0.0-0")]]);
+        assert_eq!(set("*"), vec![vec![i("0")]]);
         assert_eq!(set("< 1.0.0 > 0.5.0"), vec![vec![i("0.5.1-0"), f("1.0.0")]]);
         assert_eq!(
             set("^0.2.3 || ~1.2"),
@@ -976,7 +971,7 @@ mod tests {
         );
         assert_eq!(
             set("<=v2.0.0-alpha3"),
-            vec![vec![i("0.0.0-0"), f("2.0.0-alpha3.0")]]
+            vec![vec![i("0"), f("2.0.0-alpha3.0")]]
         );
     }
 

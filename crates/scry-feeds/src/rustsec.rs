@@ -22,7 +22,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use scry_core::VersionScheme;
-use scry_osv::{Affected, Package, RangeType, Record, Reference, SeverityEntry};
+use scry_osv::{Affected, Event, Package, RangeType, Record, Reference, SeverityEntry};
 
 use crate::requirements::{self, Syntax};
 use crate::{Conversion, FeedError};
@@ -220,7 +220,15 @@ fn convert_one(path: &str, bytes: &[u8]) -> Result<Record, String> {
     let set =
         requirements::affected_by_complement(Syntax::Cargo, VersionScheme::SemVer, &not_affected)
             .map_err(|e| format!("[versions]: {e}"))?;
-    let ranges = set.to_ranges(&RangeType::SemVer, VersionScheme::SemVer);
+    let mut ranges = set.to_ranges(&RangeType::SemVer, VersionScheme::SemVer);
+    // RustSec writes the unbounded start as the lowest SemVer version.
+    for range in &mut ranges.ranges {
+        for event in &mut range.events {
+            if matches!(event, Event::Introduced(v) if v == "0") {
+                *event = Event::Introduced("0.0.0-0".to_owned());
+            }
+        }
+    }
 
     let affected_toml = front.affected.unwrap_or_default();
     let severity: Vec<SeverityEntry> = meta
