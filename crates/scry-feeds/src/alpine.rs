@@ -39,7 +39,7 @@
 //! - Version keys are YAML scalars: they are read as text, never as numbers (`1.10` stays
 //!   `1.10`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use serde::Deserialize;
@@ -121,13 +121,16 @@ impl<'de> Deserialize<'de> for Secfixes {
     }
 }
 
-/// A record being built: its affected packages and statuses, keyed for merging.
+/// A record being built: its affected packages and statuses. Duplicates are dropped in
+/// [`finish`], so hostile files with many repeats stay linear.
 #[derive(Default)]
 struct Pending {
     cve: Option<String>,
     related: Vec<String>,
     /// `(package, fixed versions, notes)` in first-seen order.
     affected: Vec<(String, Vec<String>, Vec<String>)>,
+    /// Package name → index in `affected`.
+    index: HashMap<String, usize>,
     statuses: Vec<Status>,
 }
 
@@ -204,11 +207,7 @@ pub(crate) fn convert(path: &str, bytes: &[u8]) -> Conversion {
                     let rec = records.entry(format!("ALPINE-{key}")).or_default();
                     if distro::is_cve(key) {
                         rec.cve = Some(key.clone());
-                        for other in &parsed.others {
-                            if !rec.related.contains(other) {
-                                rec.related.push(other.clone());
-                            }
-                        }
+                        rec.related.extend(parsed.others.iter().cloned());
                     }
                     if never {
                         let status = Status {
@@ -217,25 +216,16 @@ pub(crate) fn convert(path: &str, bytes: &[u8]) -> Conversion {
                             status: "not_affected",
                             note: parsed.note.clone(),
                         };
-                        if !rec.statuses.contains(&status) {
-                            rec.statuses.push(status);
-                        }
+                        rec.statuses.push(status);
                         continue;
                     }
-                    let slot = match rec.affected.iter().position(|(p, _, _)| *p == name) {
-                        Some(i) => &mut rec.affected[i],
-                        None => {
-                            rec.affected.push((name.clone(), Vec::new(), Vec::new()));
-                            let last = rec.affected.len() - 1;
-                            &mut rec.affected[last]
-                        }
-                    };
-                    if !slot.1.contains(&version) {
-                        slot.1.push(version.clone());
-                    }
-                    if let Some(note) = &parsed.note
-                        && !slot.2.contains(note)
-                    {
+                    let i = *rec.index.entry(name.clone()).or_insert_with(|| {
+                        rec.affected.push((name.clone(), Vec::new(), Vec::new()));
+                        rec.affected.len() - 1
+                    });
+                    let slot = &mut rec.affected[i];
+                    slot.1.push(version.clone());
+                    if let Some(note) = &parsed.note {
                         slot.2.push(note.clone());
                     }
                 }
@@ -253,11 +243,12 @@ fn finish(id: String, p: Pending, ecosystem: &str) -> Record {
     let mut record = distro::record(id, UNDATED.to_owned());
     record.published = None;
     record.aliases = p.cve.into_iter().collect();
-    record.related = p.related;
+    record.related = dedup(p.related);
     record.affected = p
         .affected
         .into_iter()
         .map(|(name, fixed, notes)| {
+            let (fixed, notes) = (dedup(fixed), dedup(notes));
             let mut a: Affected = distro::affected(ecosystem.to_owned(), &name, &fixed, None);
             if !notes.is_empty() {
                 a.database_specific = Some(json!({ "note": notes.join("; ") }));
@@ -265,8 +256,18 @@ fn finish(id: String, p: Pending, ecosystem: &str) -> Record {
             a
         })
         .collect();
-    record.database_specific = Some(distro::database_specific(SOURCE, Map::new(), &p.statuses));
+    let statuses = dedup(p.statuses);
+    record.database_specific = Some(distro::database_specific(SOURCE, Map::new(), &statuses));
     record
+}
+
+/// `items` without repeats, first occurrences kept in order.
+fn dedup<T: Clone + Eq + std::hash::Hash>(items: Vec<T>) -> Vec<T> {
+    let mut seen = HashSet::with_capacity(items.len());
+    items
+        .into_iter()
+        .filter(|i| seen.insert(i.clone()))
+        .collect()
 }
 
 /// The ids and note of one secfix entry.

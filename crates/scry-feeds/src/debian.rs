@@ -28,6 +28,8 @@
 //!   end-of-life`, key changes): they are skipped with a [`FeedError`].
 //! - Indentation mixes tabs and spaces, and some lines carry doubled or trailing spaces.
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value, json};
 
 use scry_osv::Reference;
@@ -130,6 +132,8 @@ struct Advisory {
     summary: String,
     published: String,
     cves: Vec<String>,
+    /// `cves` as a set, so hostile lists of many ids stay linear.
+    seen_cves: HashSet<String>,
     /// Affected source packages per release, in file order.
     affected: Vec<scry_osv::Affected>,
     statuses: Vec<Status>,
@@ -148,7 +152,7 @@ impl Advisory {
             };
             for id in ids.split_whitespace() {
                 if distro::is_cve(id) {
-                    if !self.cves.iter().any(|c| c == id) {
+                    if self.seen_cves.insert(id.to_owned()) {
                         self.cves.push(id.to_owned());
                     }
                 } else {
@@ -309,6 +313,7 @@ fn parse_header(line: &str) -> Result<Advisory, String> {
         summary: summary.trim().to_owned(),
         published,
         cves: Vec::new(),
+        seen_cves: HashSet::new(),
         affected: Vec::new(),
         statuses: Vec::new(),
         release_lines: 0,

@@ -75,7 +75,7 @@ fn range(fixed: Option<&String>) -> Range {
 
 /// A package a record names but which is not affected in a release (one
 /// `database_specific.scry_statuses` entry).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Status {
     pub(crate) ecosystem: String,
     pub(crate) package: String,

@@ -42,6 +42,8 @@
 //! version is the release's); `-- Tags_xen: ...` and `#...` comment lines; `Priority: medium`
 //! with a trailing tab; `Priority: untriaged` (kept as written).
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value, json};
 
 use scry_osv::{Reference, SeverityEntry};
@@ -338,6 +340,14 @@ fn build(
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(str::to_ascii_lowercase);
+    // `Priority_<pkg>` overrides, looked up once per status line.
+    let package_priorities: HashMap<&str, String> = f
+        .fields
+        .iter()
+        .filter_map(|(k, v, _)| Some((k.strip_prefix("Priority_")?, v.trim())))
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, v.to_ascii_lowercase()))
+        .collect();
     let mut statuses = Vec::new();
     let mut release_lines = 0usize;
     for (key, value, lineno) in &f.fields {
@@ -373,11 +383,9 @@ fn build(
             ));
             continue;
         }
-        let package_priority = f
-            .get(&format!("Priority_{package}"))
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(str::to_ascii_lowercase)
+        let package_priority = package_priorities
+            .get(package)
+            .cloned()
             .or_else(|| priority.clone());
         match parse_status(value) {
             Ok(Parsed::Affected {

@@ -134,7 +134,9 @@ impl<R: BufRead> Reader<R> {
             }
             return Ok(None);
         }
-        if text.to_ascii_lowercase().starts_with("cve") && !text.starts_with("CVE-") {
+        let header = text.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("cve"))
+            && !text.starts_with("CVE-");
+        if header {
             let sep = if text.contains(';') { b';' } else { b',' };
             let fields: Vec<&str> = text.split(char::from(sep)).map(str::trim).collect();
             if fields != ["cve", "epss", "percentile"] {
