@@ -302,6 +302,13 @@ pub fn analyze(root: &Path) -> Result<Report, Error> {
                 .map(|s| s.addr)
                 .filter(|a| !a.is_unspecified() && !a.is_loopback() && !is_link_local(*a)),
         );
+        // Nothing known about addresses: one stand-in per family (rules on the
+        // destination address are then judged against the wildcard address).
+        for fallback in [IpAddr::from([0u8; 4]), IpAddr::from([0u16; 8])] {
+            if !v.iter().any(|a| a.is_ipv4() == fallback.is_ipv4()) {
+                v.push(fallback);
+            }
+        }
         v.sort();
         v.dedup();
         v

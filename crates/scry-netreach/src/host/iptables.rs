@@ -127,6 +127,7 @@ pub(crate) fn parse(file: &str, text: &str, v6: bool) -> Result<Saved, IptError>
     };
     let mut cur: Option<(String, BTreeMap<String, Chain>)> = None;
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut incompatible: Vec<String> = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
         let line = raw.trim();
@@ -136,6 +137,14 @@ pub(crate) fn parse(file: &str, text: &str, v6: bool) -> Result<Saved, IptError>
         if line.starts_with('#') {
             if line.contains("(nf_tables)") {
                 saved.nft_backend = true;
+            }
+            // iptables-nft prints an empty stand-in for a table created by `nft` itself:
+            // "# Table `nat' contains incompatible base-chains, use 'nft' tool to list them."
+            if let Some(rest) = line.strip_prefix("# Table `")
+                && let Some((name, _)) = rest.split_once('\'')
+                && rest.contains("incompatible")
+            {
+                incompatible.push(name.to_owned());
             }
             continue;
         }
@@ -148,6 +157,9 @@ pub(crate) fn parse(file: &str, text: &str, v6: bool) -> Result<Saved, IptError>
             let Some((name, chains)) = cur.take() else {
                 return Err(err(n, "`COMMIT` outside a table".to_owned()));
             };
+            if incompatible.contains(&name) {
+                continue; // the real table is in the nft JSON
+            }
             saved.names.push(name.clone());
             let mut chains = chains;
             let known: Vec<String> = chains.keys().cloned().collect();

@@ -27,6 +27,7 @@ use ipnet::IpNet;
 use scry_netreach::{Exposure, Protocol, Report};
 
 static CHECKS: AtomicUsize = AtomicUsize::new(0);
+static RULE_SETS: AtomicUsize = AtomicUsize::new(0);
 
 fn sh(args: &[&str]) -> Result<String, String> {
     let out = Command::new(args[0])
@@ -44,8 +45,13 @@ fn sh(args: &[&str]) -> Result<String, String> {
     }
 }
 
-/// Why these tests cannot run here, if they cannot.
+/// Why these tests cannot run here, if they cannot (checked once per process).
 fn skip_reason() -> Option<String> {
+    static REASON: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    REASON.get_or_init(check_skip).clone()
+}
+
+fn check_skip() -> Option<String> {
     match sh(&["id", "-u"]) {
         Ok(u) if u.trim() == "0" => {}
         Ok(_) => return Some("not root".to_owned()),
@@ -296,6 +302,7 @@ fn run(tag: &str, rs: &RuleSet, check: impl Fn(&Report)) {
         "{}: live and captured analyses differ",
         rs.name
     );
+    eprintln!("{}:\n{}", rs.name, scry_netreach::render_table(&live));
     check(&live);
 
     let mut ports: Vec<(Protocol, u16)> = rs.extra.to_vec();
@@ -361,10 +368,12 @@ fn run(tag: &str, rs: &RuleSet, check: impl Fn(&Report)) {
     }
     assert!(ok > 0, "{}: no connection succeeded; the rule set tests nothing", rs.name);
     assert!(fail > 0, "{}: every connection succeeded; the rule set tests nothing", rs.name);
+    RULE_SETS.fetch_add(1, Ordering::Relaxed);
     eprintln!(
-        "netns rule set {}: {} connection checks ({ok} accepted, {fail} refused/dropped), total so far {}",
+        "netns rule set {}: {} connection checks ({ok} accepted, {fail} refused/dropped); so far {} rule sets, {} checks",
         rs.name,
         ok + fail,
+        RULE_SETS.load(Ordering::Relaxed),
         CHECKS.load(Ordering::Relaxed)
     );
 }
@@ -587,7 +596,9 @@ fn nft_user_chains_jump_goto_return() {
                     ip saddr 10.0.1.0/24 return
                     tcp dport 8000-8100 accept
                   }
-                  chain dns { udp dport 53 accept }
+                  chain dns {
+                    udp dport 53 accept
+                  }
                   chain input { type filter hook input priority 0; policy drop;
                     meta l4proto ipv6-icmp accept
                     jump svc
