@@ -186,7 +186,7 @@ fn dsa_with_two_releases() {
     //   [jessie] - firefox-esr 52.8.0esr-1~deb8u1
     //   [stretch] - firefox-esr 52.8.0esr-1~deb9u1
     let records = &all().0;
-    let r = find(&records, "DSA-4199-1");
+    let r = find(records, "DSA-4199-1");
     assert_eq!(r.summary.as_deref(), Some("firefox-esr - security update"));
     assert_eq!(r.published.as_deref(), Some("2018-05-10T00:00:00Z"));
     assert_eq!(r.modified, "2018-05-10T00:00:00Z");
@@ -206,7 +206,7 @@ fn dsa_with_two_releases() {
     );
 
     // [29 Mar 2023] DSA-5380-1 xorg-server - security update: epoch kept.
-    let r = find(&records, "DSA-5380-1");
+    let r = find(records, "DSA-5380-1");
     assert_eq!(r.aliases, ["CVE-2023-1393"]);
     assert_eq!(
         affected(r),
@@ -221,7 +221,7 @@ fn not_affected_is_a_status() {
     //   [lenny] - vlc <not-affected> (Vulnerable code not present)
     //   [squeeze] - vlc 1.1.3-1squeeze5
     let records = &all().0;
-    let r = find(&records, "DSA-2218-1");
+    let r = find(records, "DSA-2218-1");
     assert_eq!(
         affected(r),
         [t("Debian:6", "vlc", fixed("1.1.3-1squeeze5"))]
@@ -239,7 +239,7 @@ fn unfixed_and_end_of_life_stay_affected() {
     //   [woody] - phpmyadmin <unfixed>
     //   [sarge] - phpmyadmin 4:2.6.2-3sarge1
     let records = &all().0;
-    let r = find(&records, "DSA-880-1");
+    let r = find(records, "DSA-880-1");
     assert_eq!(
         affected(r),
         [
@@ -253,7 +253,7 @@ fn unfixed_and_end_of_life_stay_affected() {
     );
     // [18 Dec 2015] DLA-372-1 virtualbox-ose - end of support
     //   [squeeze] - virtualbox-ose <end-of-life>
-    let r = find(&records, "DLA-372-1");
+    let r = find(records, "DLA-372-1");
     assert!(r.aliases.is_empty());
     assert_eq!(affected(r), [t("Debian:6", "virtualbox-ose", unfixed())]);
     assert_eq!(
@@ -268,7 +268,7 @@ fn dtsa_dates_and_notes() {
     //   {CVE-2005-2626 CVE-2005-2627 }
     //   [etch] - kismet 2005.08.R1-0.1etch1 (high)
     let records = &all().0;
-    let r = find(&records, "DTSA-1-1");
+    let r = find(records, "DTSA-1-1");
     assert_eq!(r.published.as_deref(), Some("2005-08-26T00:00:00Z"));
     assert_eq!(r.aliases, ["CVE-2005-2626", "CVE-2005-2627"]);
     assert_eq!(
