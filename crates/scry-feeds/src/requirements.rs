@@ -1201,4 +1201,101 @@ mod tests {
             }
         }
     }
+
+    // ------------------------------------------------------------ RubyGems (dense order)
+
+    fn gem_version() -> impl Strategy<Value = String> {
+        (
+            0u64..3,
+            0u64..3,
+            prop::option::of(0u64..3),
+            prop::sample::select(vec!["", ".rc1", ".pre", ".0"]),
+        )
+            .prop_map(|(a, b, c, pre)| match c {
+                Some(c) => format!("{a}.{b}.{c}{pre}"),
+                None => format!("{a}.{b}{pre}"),
+            })
+    }
+
+    fn gem_comparator_text() -> impl Strategy<Value = (&'static str, String)> {
+        (
+            prop::sample::select(vec!["=", "!=", ">", "<", ">=", "<=", "~>"]),
+            gem_version(),
+        )
+    }
+
+    fn gv(s: &str) -> Version {
+        Version::parse(VersionScheme::RubyGems, s).expect("generated gem versions parse")
+    }
+
+    fn gem_satisfies(req: &[(&'static str, String)], v: &Version) -> bool {
+        req.iter().all(|(op, p)| {
+            let pv = gv(p);
+            match *op {
+                "=" => *v == pv,
+                "!=" => *v != pv,
+                ">" => *v > pv,
+                "<" => *v < pv,
+                ">=" => *v >= pv,
+                "<=" => *v <= pv,
+                _ => *v >= pv && *v < gv(&gem_bump(p).expect("small numbers")),
+            }
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// In a dense order the events are exact except at the versions `widened` names:
+        /// those (and only those) are reported affected although no requirement leaves
+        /// them affected.
+        #[test]
+        fn gem_events_are_the_complement_up_to_widened_points(
+            reqs in prop::collection::vec(prop::collection::vec(gem_comparator_text(), 1..3), 0..4),
+            probes in prop::collection::vec(gem_version(), 1..24),
+        ) {
+            let texts: Vec<String> = reqs
+                .iter()
+                .map(|r| r.iter().map(|(op, v)| format!("{op} {v}")).collect::<Vec<_>>().join(", "))
+                .collect();
+            let set = affected_by_complement(Syntax::RubyGems, VersionScheme::RubyGems, &texts)
+                .expect("generated requirements parse");
+            let made = set.to_ranges(&RangeType::Ecosystem, VersionScheme::RubyGems);
+            let widened: Vec<Version> = made.widened.iter().map(|w| gv(w)).collect();
+            let affected = Affected {
+                package: None,
+                severity: Vec::new(),
+                ranges: made.ranges,
+                versions: Vec::new(),
+                ecosystem_specific: None,
+                database_specific: None,
+                extra: serde_json::Map::new(),
+            };
+            let eco = Ecosystem::parse("RubyGems");
+            let mut all = probes.clone();
+            for r in &affected.ranges {
+                prop_assert!(
+                    !(r.events.iter().any(|e| matches!(e, Event::Fixed(_)))
+                        && r.events.iter().any(|e| matches!(e, Event::LastAffected(_)))),
+                    "fixed and last_affected in one range"
+                );
+                for e in &r.events {
+                    if e.version() != "0" {
+                        all.push(e.version().to_owned());
+                    }
+                }
+            }
+            for p in &all {
+                let v = gv(p);
+                let truth = !reqs.iter().any(|r| gem_satisfies(r, &v));
+                let got = affected.affects(&eco, p).expect("events parse") == RangeVerdict::Affected;
+                prop_assert_eq!(set.contains(&v), truth, "set, version {} with {:?}", p, texts);
+                if widened.contains(&v) {
+                    prop_assert!(got, "widened {} must be reported", p);
+                } else {
+                    prop_assert_eq!(got, truth, "version {} with not-affected {:?}", p, texts);
+                }
+            }
+        }
+    }
 }
