@@ -2,18 +2,19 @@
 //!
 //! Included with `#[path]` by the schemes that compare numbers of any length
 //! (`999999999999999999999999999991 < 999999999999999999999999999999` must hold, and a
-//! hostile string of a thousand digits must neither overflow nor panic). Numbers that fit
-//! in a `u64` stay inline; longer ones keep their decimal digits without leading zeros, so
-//! comparing them is comparing lengths, then digits.
+//! hostile string of a thousand digits must neither overflow nor panic). Numbers of up to
+//! 19 digits stay inline in a `u64`; longer ones keep their decimal digits without leading
+//! zeros, so every `Big` is above every `Small`, and comparing two `Big`s is comparing
+//! lengths, then digits.
 
 use std::cmp::Ordering;
 
 /// A non-negative integer of any size.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Num {
-    /// Fits in a `u64`.
+    /// At most 19 digits (below 10^19).
     Small(u64),
-    /// Larger than `u64::MAX`: ASCII digits without leading zeros.
+    /// 20 digits or more: ASCII digits without leading zeros.
     Big(Box<str>),
 }
 
@@ -22,28 +23,16 @@ impl Num {
     pub(crate) const ZERO: Self = Self::Small(0);
 
     /// The value of a run of ASCII digits (an empty run is zero). Callers pass only ASCII
-    /// digits; any other byte is treated as its distance from `'0'` would be, so never
-    /// panics, but the value is then meaningless.
+    /// digits; another byte never panics but gives a meaningless value.
     pub(crate) fn from_ascii_digits(digits: &str) -> Self {
         let trimmed = digits.trim_start_matches('0');
         if trimmed.len() <= 19 {
-            let mut value: u64 = 0;
-            let mut fits = true;
-            for b in trimmed.bytes() {
-                match value
-                    .checked_mul(10)
-                    .and_then(|v| v.checked_add(u64::from(b.wrapping_sub(b'0'))))
-                {
-                    Some(v) => value = v,
-                    None => {
-                        fits = false;
-                        break;
-                    }
-                }
-            }
-            if fits {
-                return Self::Small(value);
-            }
+            // 19 digits are below 10^19 < u64::MAX: no overflow.
+            let value = trimmed.bytes().fold(0u64, |v, b| {
+                v.wrapping_mul(10)
+                    .wrapping_add(u64::from(b.wrapping_sub(b'0') % 10))
+            });
+            return Self::Small(value);
         }
         Self::Big(trimmed.into())
     }
