@@ -806,6 +806,8 @@ struct PathKind {
     from: String,
     gateway: PathStep,
     sources: AddrSet,
+    /// Also shown in `reachableFrom` (not a path of its own).
+    display_extra: AddrSet,
 }
 
 fn analyze_inventory(inv: &Inventory) -> Result<Report> {
@@ -843,8 +845,12 @@ fn analyze_inventory(inv: &Inventory) -> Result<Report> {
                             _ => rows.push(((a, b), al)),
                         }
                     }
-                    for ((a, b), al) in rows {
+                    for ((a, b), mut al) in rows {
                         let range = PortRange { begin: a, end: b };
+                        if !kind.display_extra.is_empty() {
+                            let extra = ctx.allowed(proto, a, &kind.display_extra).sources;
+                            al.sources = al.sources.union(&extra);
+                        }
                         let mut steps = vec![
                             kind.gateway.clone(),
                             PathStep::new(
@@ -955,12 +961,17 @@ fn path_kinds(world: &World<'_>, ctx: &EniCtx<'_>) -> Result<Vec<PathKind>> {
         {
             fam = fam.union(&AddrSet::any_v6());
         }
+        // Sources routed back through the gateway; the VPC's own (`local`) ranges are
+        // shown too when the port is internet-reachable at all, so `0.0.0.0/0` stays
+        // `0.0.0.0/0` instead of "everything but 10.0.0.0/16".
         let sources = route_set(&ctx.subnet.routes, &Hop::Igw(igw.clone())).intersect(&fam);
         if !sources.is_empty() {
+            let local = route_set(&ctx.subnet.routes, &Hop::Local).intersect(&fam);
             out.push(PathKind {
                 from: "an Internet Gateway".to_owned(),
                 gateway: PathStep::new(igw, "AWS::EC2::InternetGateway"),
                 sources,
+                display_extra: local,
             });
         }
     }
@@ -998,6 +1009,7 @@ fn path_kinds(world: &World<'_>, ctx: &EniCtx<'_>) -> Result<Vec<PathKind>> {
                     "AWS::EC2::VPCPeeringConnection",
                 ),
                 sources,
+                display_extra: AddrSet::empty(),
             });
         }
     }
@@ -1011,6 +1023,7 @@ fn path_kinds(world: &World<'_>, ctx: &EniCtx<'_>) -> Result<Vec<PathKind>> {
                 from: "a Virtual Private Gateway".to_owned(),
                 gateway: PathStep::new(vgw, "AWS::EC2::VPNGateway"),
                 sources,
+                display_extra: AddrSet::empty(),
             });
         }
     }
@@ -1112,6 +1125,7 @@ fn load_balancers(world: &World<'_>) -> Result<Vec<Finding>> {
                 }
                 let sg = sg.intersect(&family);
                 let mut front = AddrSet::empty();
+                let mut front_local = AddrSet::empty();
                 let mut first_acl = None;
                 for s in &subnets {
                     let inet = igws.iter().fold(AddrSet::empty(), |a, g| {
@@ -1131,10 +1145,15 @@ fn load_balancers(world: &World<'_>) -> Result<Vec<Finding>> {
                         ));
                     }
                     front = front.union(&ok);
+                    // The VPC's own ranges, shown alongside (see `path_kinds`).
+                    let local = route_set(&s.routes, &Hop::Local);
+                    let (okl, _) = acl_eval(&s.acl_in, proto, l.port, &sg.intersect(&local));
+                    front_local = front_local.union(&acl_return(&s.acl_out, proto, &okl));
                 }
                 if front.is_empty() {
                     continue;
                 }
+                let front = front.union(&front_local);
                 for tg_arn in &tgs {
                     let tg = inv
                         .target_groups

@@ -60,8 +60,14 @@ fn analyze_with(extra: &[(&str, &str)]) -> scry_netreach::Report {
 #[test]
 fn no_firewall_everything_listening_is_public() {
     let r = analyze_with(&[]);
-    assert_eq!(r.exposure_for("web1", 22, Protocol::Tcp), Exposure::Internet);
-    assert_eq!(r.exposure_for("web1", 53, Protocol::Udp), Exposure::Internet);
+    assert_eq!(
+        r.exposure_for("web1", 22, Protocol::Tcp),
+        Exposure::Internet
+    );
+    assert_eq!(
+        r.exposure_for("web1", 53, Protocol::Udp),
+        Exposure::Internet
+    );
     assert_eq!(r.exposure_for("web1", 5432, Protocol::Tcp), Exposure::None);
     assert_eq!(r.exposure_for("web1", 54, Protocol::Udp), Exposure::None);
     let json = serde_json::to_value(&r).expect("json");
@@ -95,8 +101,16 @@ fn nft_nat_redirect_from_capture() {
     assert_eq!(f.len(), 1, "{}", scry_netreach::render_table(&r));
     let d = &f[0].network_reachability_details;
     assert_eq!(d.reachable_from, ["10.0.0.0/8"]);
-    assert_eq!(d.listener.as_ref().map(|l| l.address.as_str()), Some("0.0.0.0:8080"));
-    assert!(d.network_path.steps.iter().any(|s| s.component_id == "nft ip nat pre"));
+    assert_eq!(
+        d.listener.as_ref().map(|l| l.address.as_str()),
+        Some("0.0.0.0:8080")
+    );
+    assert!(
+        d.network_path
+            .steps
+            .iter()
+            .any(|s| s.component_id == "nft ip nat pre")
+    );
     assert!(matches!(
         r.exposure_for("web1", 8080, Protocol::Tcp),
         Exposure::Private { .. }
@@ -126,10 +140,22 @@ fn malformed_inputs_name_file_and_reason() {
     let cases: &[(&str, &str, &str)] = &[
         ("nft.json", "{not json", "nft.json"),
         ("nft.json", "[1,2]", "nftables"),
-        ("iptables-save.txt", "*filter\n:INPUT DROP\n-A INPUT -p tcp --dport 99999 -j ACCEPT\nCOMMIT\n", "line 3"),
-        ("iptables-save.txt", "*filter\n-A NOPE -j ACCEPT\nCOMMIT\n", "NOPE"),
+        (
+            "iptables-save.txt",
+            "*filter\n:INPUT DROP\n-A INPUT -p tcp --dport 99999 -j ACCEPT\nCOMMIT\n",
+            "line 3",
+        ),
+        (
+            "iptables-save.txt",
+            "*filter\n-A NOPE -j ACCEPT\nCOMMIT\n",
+            "NOPE",
+        ),
         ("iptables-save.txt", "*filter\n:INPUT ACCEPT\n", "COMMIT"),
-        ("iptables-save.txt", "*filter\n:INPUT ACCEPT\n-A INPUT -m comment --comment \"open\n", "quote"),
+        (
+            "iptables-save.txt",
+            "*filter\n:INPUT ACCEPT\n-A INPUT -m comment --comment \"open\n",
+            "quote",
+        ),
         ("ip-addr.json", "{", "ip-addr.json"),
     ];
     for (file, body, want) in cases {
@@ -165,11 +191,30 @@ fn jump_loop_and_missing_chain_are_errors() {
 
 #[test]
 fn hostile_garbage_never_panics() {
-    let garbage = ["", "\0\0\0", "{}", "[]", "{\"nftables\":[{\"rule\":{}}]}", "*x\nCOMMIT\n", "-A", "🦀", "{\"nftables\":[{\"table\":{\"family\":\"inet\",\"name\":1}},{\"rule\":{\"family\":\"inet\",\"expr\":[{\"match\":{\"left\":{\"payload\":{}},\"right\":{\"set\":[{\"range\":[\"a\"]}]}}}]}}]}"];
+    let garbage = [
+        "",
+        "\0\0\0",
+        "{}",
+        "[]",
+        "{\"nftables\":[{\"rule\":{}}]}",
+        "*x\nCOMMIT\n",
+        "-A",
+        "🦀",
+        "{\"nftables\":[{\"table\":{\"family\":\"inet\",\"name\":1}},{\"rule\":{\"family\":\"inet\",\"expr\":[{\"match\":{\"left\":{\"payload\":{}},\"right\":{\"set\":[{\"range\":[\"a\"]}]}}}]}}]}",
+    ];
     for g in garbage {
-        for f in ["nft.json", "iptables-save.txt", "ip6tables-save.txt", "ip-addr.json", "proc/net/tcp6", "proc/net/fib_trie", "proc/net/if_inet6"] {
+        for f in [
+            "nft.json",
+            "iptables-save.txt",
+            "ip6tables-save.txt",
+            "ip-addr.json",
+            "proc/net/tcp6",
+            "proc/net/fib_trie",
+            "proc/net/if_inet6",
+        ] {
             let socks = sockets();
-            let mut files: Vec<(&str, &str)> = socks.iter().map(|(a, b)| (*a, b.as_str())).collect();
+            let mut files: Vec<(&str, &str)> =
+                socks.iter().map(|(a, b)| (*a, b.as_str())).collect();
             files.push((f, g));
             let d = folder(&files);
             let _ = host::analyze(d.path());

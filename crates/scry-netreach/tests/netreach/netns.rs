@@ -102,16 +102,62 @@ impl Lab {
             vec!["ip", "-n", t, "link", "set", "lo", "up"],
             vec!["ip", "-n", a, "link", "set", "lo", "up"],
             vec!["ip", "-n", b, "link", "set", "lo", "up"],
-            vec!["ip", "-n", t, "link", "add", "ta", "type", "veth", "peer", "name", "at", "netns", a],
-            vec!["ip", "-n", t, "link", "add", "tb", "type", "veth", "peer", "name", "bt", "netns", b],
+            vec![
+                "ip", "-n", t, "link", "add", "ta", "type", "veth", "peer", "name", "at", "netns",
+                a,
+            ],
+            vec![
+                "ip", "-n", t, "link", "add", "tb", "type", "veth", "peer", "name", "bt", "netns",
+                b,
+            ],
             vec!["ip", "-n", t, "addr", "add", "10.0.1.1/24", "dev", "ta"],
-            vec!["ip", "-n", t, "addr", "add", "fd00:1::1/64", "dev", "ta", "nodad"],
+            vec![
+                "ip",
+                "-n",
+                t,
+                "addr",
+                "add",
+                "fd00:1::1/64",
+                "dev",
+                "ta",
+                "nodad",
+            ],
             vec!["ip", "-n", t, "addr", "add", "10.0.2.1/24", "dev", "tb"],
-            vec!["ip", "-n", t, "addr", "add", "fd00:2::1/64", "dev", "tb", "nodad"],
+            vec![
+                "ip",
+                "-n",
+                t,
+                "addr",
+                "add",
+                "fd00:2::1/64",
+                "dev",
+                "tb",
+                "nodad",
+            ],
             vec!["ip", "-n", a, "addr", "add", "10.0.1.2/24", "dev", "at"],
-            vec!["ip", "-n", a, "addr", "add", "fd00:1::2/64", "dev", "at", "nodad"],
+            vec![
+                "ip",
+                "-n",
+                a,
+                "addr",
+                "add",
+                "fd00:1::2/64",
+                "dev",
+                "at",
+                "nodad",
+            ],
             vec!["ip", "-n", b, "addr", "add", "10.0.2.2/24", "dev", "bt"],
-            vec!["ip", "-n", b, "addr", "add", "fd00:2::2/64", "dev", "bt", "nodad"],
+            vec![
+                "ip",
+                "-n",
+                b,
+                "addr",
+                "add",
+                "fd00:2::2/64",
+                "dev",
+                "bt",
+                "nodad",
+            ],
             vec!["ip", "-n", t, "link", "set", "ta", "up"],
             vec!["ip", "-n", t, "link", "set", "tb", "up"],
             vec!["ip", "-n", a, "link", "set", "at", "up"],
@@ -126,9 +172,12 @@ impl Lab {
     fn exec_in(&self, ns: &str, helper: &str) -> Command {
         let exe = std::env::current_exe().expect("current exe");
         let mut c = Command::new("ip");
-        c.args(["netns", "exec", ns])
-            .arg(exe)
-            .args(["--exact", helper, "--nocapture", "--test-threads=1"]);
+        c.args(["netns", "exec", ns]).arg(exe).args([
+            "--exact",
+            helper,
+            "--nocapture",
+            "--test-threads=1",
+        ]);
         c
     }
 
@@ -308,14 +357,35 @@ fn run(tag: &str, rs: &RuleSet, check: impl Fn(&Report)) {
     let mut ports: Vec<(Protocol, u16)> = rs.extra.to_vec();
     for item in rs.listen.split(',') {
         let (p, addr) = item.split_once(':').expect("spec");
-        let port: u16 = addr.rsplit(':').next().and_then(|x| x.parse().ok()).expect("port");
-        ports.push((if p == "tcp" { Protocol::Tcp } else { Protocol::Udp }, port));
+        let port: u16 = addr
+            .rsplit(':')
+            .next()
+            .and_then(|x| x.parse().ok())
+            .expect("port");
+        ports.push((
+            if p == "tcp" {
+                Protocol::Tcp
+            } else {
+                Protocol::Udp
+            },
+            port,
+        ));
     }
     ports.sort();
     ports.dedup();
     let clients = [
-        (&lab.a, "ta", ["10.0.1.1", "fd00:1::1"], ["10.0.1.2", "fd00:1::2"]),
-        (&lab.b, "tb", ["10.0.2.1", "fd00:2::1"], ["10.0.2.2", "fd00:2::2"]),
+        (
+            &lab.a,
+            "ta",
+            ["10.0.1.1", "fd00:1::1"],
+            ["10.0.1.2", "fd00:1::2"],
+        ),
+        (
+            &lab.b,
+            "tb",
+            ["10.0.2.1", "fd00:2::1"],
+            ["10.0.2.2", "fd00:2::2"],
+        ),
     ];
     let (mut ok, mut fail) = (0, 0);
     for (ns, iface, dsts, srcs) in clients {
@@ -354,7 +424,11 @@ fn run(tag: &str, rs: &RuleSet, check: impl Fn(&Report)) {
                 listener,
                 "{}: {t} from {src} via {iface}: connection {got}, report says {}\nreport:\n{}",
                 rs.name,
-                if listener { "reachable" } else { "not reachable" },
+                if listener {
+                    "reachable"
+                } else {
+                    "not reachable"
+                },
                 scry_netreach::render_table(&live)
             );
             if open && !listener && proto == Protocol::Tcp {
@@ -366,8 +440,16 @@ fn run(tag: &str, rs: &RuleSet, check: impl Fn(&Report)) {
             }
         }
     }
-    assert!(ok > 0, "{}: no connection succeeded; the rule set tests nothing", rs.name);
-    assert!(fail > 0, "{}: every connection succeeded; the rule set tests nothing", rs.name);
+    assert!(
+        ok > 0,
+        "{}: no connection succeeded; the rule set tests nothing",
+        rs.name
+    );
+    assert!(
+        fail > 0,
+        "{}: every connection succeeded; the rule set tests nothing",
+        rs.name
+    );
     RULE_SETS.fetch_add(1, Ordering::Relaxed);
     eprintln!(
         "netns rule set {}: {} connection checks ({ok} accepted, {fail} refused/dropped); so far {} rule sets, {} checks",
@@ -415,7 +497,10 @@ fn nft_default_drop_with_exceptions() {
             assert_eq!(r.exposure_for("*", 22, Protocol::Tcp), Exposure::Internet);
             assert_eq!(r.exposure_for("*", 8080, Protocol::Tcp), Exposure::None);
             let f = find(r, Protocol::Tcp, 22);
-            assert_eq!(f[0].network_reachability_details.reachable_from, ["0.0.0.0/0", "::/0"]);
+            assert_eq!(
+                f[0].network_reachability_details.reachable_from,
+                ["0.0.0.0/0", "::/0"]
+            );
             assert_eq!(f[0].severity, scry_core::Severity::High);
         },
     );
@@ -450,8 +535,16 @@ fn nft_source_ranges() {
                 f[0].network_reachability_details.reachable_from,
                 ["10.0.1.0/24", "fd00:2::/64"]
             );
-            assert!(matches!(r.exposure_for("*", 5432, Protocol::Tcp), Exposure::Private { .. }));
-            assert!(f[0].remediation.recommendation.text.contains("chain input rule handle"));
+            assert!(matches!(
+                r.exposure_for("*", 5432, Protocol::Tcp),
+                Exposure::Private { .. }
+            ));
+            assert!(
+                f[0].remediation
+                    .recommendation
+                    .text
+                    .contains("chain input rule handle")
+            );
         },
     );
 }
@@ -480,7 +573,10 @@ fn nft_interface_bound() {
         },
         |r| {
             let f = find(r, Protocol::Tcp, 80);
-            assert_eq!(f[0].network_reachability_details.network_path.steps[0].component_id, "ta");
+            assert_eq!(
+                f[0].network_reachability_details.network_path.steps[0].component_id,
+                "ta"
+            );
         },
     );
 }
@@ -513,9 +609,17 @@ fn nft_nat_redirect() {
         },
         |r| {
             let f = find(r, Protocol::Tcp, 80);
-            let l = f[0].network_reachability_details.listener.as_ref().expect("listener");
+            let l = f[0]
+                .network_reachability_details
+                .listener
+                .as_ref()
+                .expect("listener");
             assert_eq!(l.address, "0.0.0.0:8080");
-            assert!(f[0].title.contains("redirected to port 8080"), "{}", f[0].title);
+            assert!(
+                f[0].title.contains("redirected to port 8080"),
+                "{}",
+                f[0].title
+            );
         },
     );
 }
@@ -579,7 +683,10 @@ fn nft_sets_and_multiport() {
         },
         |r| {
             let f = find(r, Protocol::Tcp, 3306);
-            assert_eq!(f[0].network_reachability_details.reachable_from, ["10.0.2.2/32"]);
+            assert_eq!(
+                f[0].network_reachability_details.reachable_from,
+                ["10.0.2.2/32"]
+            );
         },
     );
 }
@@ -805,7 +912,9 @@ COMMIT
 #[test]
 fn iptables_legacy_with_native_nft() {
     if sh(&["iptables-legacy-save"]).is_err() {
-        eprintln!("skipping legacy rule set: `iptables-legacy-save` unavailable (ip_tables module?)");
+        eprintln!(
+            "skipping legacy rule set: `iptables-legacy-save` unavailable (ip_tables module?)"
+        );
         return;
     }
     run(
