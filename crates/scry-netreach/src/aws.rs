@@ -568,7 +568,7 @@ impl<'a> World<'a> {
                 list.push((d.prefix_len(), AddrSet::net(d.trunc()), hop.clone()));
             }
         }
-        list.sort_by(|a, b| b.0.cmp(&a.0));
+        list.sort_by_key(|x| std::cmp::Reverse(x.0));
         let mut left = AddrSet::any();
         let mut out: Vec<(Hop, AddrSet)> = Vec::new();
         for (_, set, hop) in list {

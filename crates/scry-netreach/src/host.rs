@@ -261,6 +261,9 @@ struct Accum {
 
 type Key = (Protocol, (u16, u16), Option<u16>, Option<usize>);
 
+/// Sources, local port, local address, NAT (rule, chain) that sent them there.
+type Piece = (AddrSet, u16, IpAddr, Option<(String, String)>);
+
 fn push_unique(v: &mut Vec<String>, s: &str) {
     if !v.iter().any(|x| x == s) {
         v.push(s.to_owned());
@@ -548,7 +551,7 @@ fn evaluate(
     };
     let pre = rules::pass_filter(&cap.tables, "prerouting", &universe, &pkt).map_err(ev)?;
     let nat = rules::pass_nat(&cap.tables, "prerouting", &pre.passed, &pkt).map_err(ev)?;
-    let mut pieces: Vec<(AddrSet, u16, IpAddr, Option<(String, String)>)> = Vec::new();
+    let mut pieces: Vec<Piece> = Vec::new();
     let mut rest = pre.passed.clone();
     for (set, verdict, origin, chain) in nat {
         rest = rest.subtract(&set);

@@ -460,7 +460,7 @@ fn run(tag: &str, rs: &RuleSet, check: impl Fn(&Report)) {
     );
 }
 
-fn find<'a>(r: &'a Report, proto: Protocol, port: u16) -> Vec<&'a scry_netreach::Finding> {
+fn find(r: &Report, proto: Protocol, port: u16) -> Vec<&scry_netreach::Finding> {
     r.findings
         .iter()
         .filter(|f| {
