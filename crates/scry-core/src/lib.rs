@@ -15,7 +15,11 @@
 //!   as plain strings.
 
 mod ecosystem;
+pub mod inventory;
 mod severity;
 
 pub use crate::ecosystem::{Ecosystem, EcosystemKind, VersionScheme};
+pub use crate::inventory::{
+    Dependency, DependencyKind, Inventory, OsRelease, Package, PackageManager, Target, TargetKind,
+};
 pub use crate::severity::Severity;

@@ -4,7 +4,8 @@
 //! Each advisory is a header line, `[29 Mar 2023] DSA-5380-1 xorg-server - security update`
 //! (DTSA headers spell dates `[August 26th, 2005]`), followed by indented lines:
 //!
-//! - `{CVE-2023-1393 ...}`: the CVEs, which become `aliases`;
+//! - `{CVE-2023-1393 ...}`: the CVEs, which become `upstream` (as osv.dev spells DSAs: an
+//!   advisory fixing ten CVEs is not an alias of any one of them);
 //! - `[bullseye] - xorg-server 2:1.20.11-1+deb11u6`: the source package's fixed version in
 //!   a release, sometimes followed by a note in parentheses (`(high)`, `(bug #123; low)`);
 //! - `[woody] - mantis <not-affected> (Vulnerable code not present)`: a status;
@@ -276,7 +277,7 @@ impl Advisory {
         }
         let mut record = distro::record(self.id, self.published);
         record.summary = Some(self.summary);
-        record.aliases = self.cves;
+        record.upstream = self.cves;
         record.affected = self.affected;
         record.references = vec![Reference {
             kind: "ADVISORY".to_owned(),

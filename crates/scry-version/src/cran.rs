@@ -22,7 +22,7 @@ use std::fmt;
 
 use crate::{Error, VersionScheme};
 
-use crate::pep440::num::Num;
+use crate::num::Num;
 
 /// A parsed CRAN (R `package_version`) version.
 #[derive(Debug, Clone)]

@@ -17,7 +17,7 @@ use std::fmt;
 
 use crate::{Error, VersionScheme};
 
-use crate::pep440::num::Num;
+use crate::num::Num;
 
 /// A parsed Hackage (`Data.Version`) version.
 #[derive(Debug, Clone)]

@@ -40,6 +40,7 @@ pub mod dpkg;
 pub mod go;
 pub mod hackage;
 pub mod maven;
+mod num;
 pub mod nuget;
 pub mod pep440;
 pub mod pub_semver;

@@ -28,12 +28,7 @@ use std::fmt;
 
 use crate::{Error, VersionScheme};
 
-/// Arbitrary-precision integers shared by scry's schemes (pep440, maven, rubygems,
-/// composer, cran, hackage). Declared here because `lib.rs` belongs to the crate's
-/// dispatch; it can move to a `mod num;` there.
-#[path = "num.rs"]
-pub(crate) mod num;
-use num::Num;
+use crate::num::Num;
 
 /// Python's `sys.int_info.str_digits_check_threshold` default: `int()` refuses longer
 /// digit strings.

@@ -26,7 +26,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use crate::pep440::num::Num;
+use crate::num::Num;
 use crate::{Error, VersionScheme};
 
 /// A parsed RubyGems version.

@@ -157,7 +157,7 @@ fn every_advisory_converts() {
                 .and_then(|d| d.get("scry_source")),
             Some(&json!("debian-security-tracker"))
         );
-        assert!(r.aliases.iter().all(|a| a.starts_with("CVE-")));
+        assert!(r.upstream.iter().all(|a| a.starts_with("CVE-")));
         for a in &r.affected {
             let eco = &a.package.as_ref().expect("package").ecosystem;
             assert!(eco.starts_with("Debian:"), "{eco}");
@@ -190,9 +190,9 @@ fn dsa_with_two_releases() {
     assert_eq!(r.summary.as_deref(), Some("firefox-esr - security update"));
     assert_eq!(r.published.as_deref(), Some("2018-05-10T00:00:00Z"));
     assert_eq!(r.modified, "2018-05-10T00:00:00Z");
-    assert_eq!(r.aliases.len(), 9);
-    assert_eq!(r.aliases[0], "CVE-2018-5150");
-    assert_eq!(r.aliases[8], "CVE-2018-5183");
+    assert_eq!(r.upstream.len(), 9);
+    assert_eq!(r.upstream[0], "CVE-2018-5150");
+    assert_eq!(r.upstream[8], "CVE-2018-5183");
     assert_eq!(
         affected(r),
         [
@@ -207,7 +207,7 @@ fn dsa_with_two_releases() {
 
     // [29 Mar 2023] DSA-5380-1 xorg-server - security update: epoch kept.
     let r = find(records, "DSA-5380-1");
-    assert_eq!(r.aliases, ["CVE-2023-1393"]);
+    assert_eq!(r.upstream, ["CVE-2023-1393"]);
     assert_eq!(
         affected(r),
         [t("Debian:11", "xorg-server", fixed("2:1.20.11-1+deb11u6"))]
@@ -254,7 +254,7 @@ fn unfixed_and_end_of_life_stay_affected() {
     // [18 Dec 2015] DLA-372-1 virtualbox-ose - end of support
     //   [squeeze] - virtualbox-ose <end-of-life>
     let r = find(records, "DLA-372-1");
-    assert!(r.aliases.is_empty());
+    assert!(r.upstream.is_empty());
     assert_eq!(affected(r), [t("Debian:6", "virtualbox-ose", unfixed())]);
     assert_eq!(
         r.affected[0].ecosystem_specific,
@@ -270,7 +270,7 @@ fn dtsa_dates_and_notes() {
     let records = &all().0;
     let r = find(records, "DTSA-1-1");
     assert_eq!(r.published.as_deref(), Some("2005-08-26T00:00:00Z"));
-    assert_eq!(r.aliases, ["CVE-2005-2626", "CVE-2005-2627"]);
+    assert_eq!(r.upstream, ["CVE-2005-2626", "CVE-2005-2627"]);
     assert_eq!(
         affected(r),
         [t("Debian:4", "kismet", fixed("2005.08.R1-0.1etch1"))]
@@ -392,7 +392,7 @@ fn osv_json_of_one_advisory() {
             "id": "DSA-2218-1",
             "modified": "2011-04-12T00:00:00Z",
             "published": "2011-04-12T00:00:00Z",
-            "aliases": ["CVE-2011-1684"],
+            "upstream": ["CVE-2011-1684"],
             "summary": "vlc - heap-based buffer overflow",
             "affected": [{
                 "package": {"ecosystem": "Debian:6", "name": "vlc"},

@@ -1,0 +1,5 @@
+//! One module per command group.
+
+pub(crate) mod cvss;
+pub(crate) mod db;
+pub(crate) mod version;
