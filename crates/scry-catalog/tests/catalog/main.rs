@@ -1,0 +1,1 @@
+//! Catalogers against the real fixtures (`shared/fixtures`) and their peers' expected results.
