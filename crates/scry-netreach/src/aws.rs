@@ -60,6 +60,9 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+    /// A file is larger than [`MAX_FILE_BYTES`].
+    #[error("{0}: larger than the {MAX_FILE_BYTES}-byte limit")]
+    TooLarge(PathBuf),
     /// The folder holds no `*.json` file.
     #[error("{0}: no AWS CLI JSON files (`describe-*.json`) found")]
     NoInput(PathBuf),
@@ -131,11 +134,24 @@ pub fn analyze_json(name: &str, text: &str) -> Result<Report> {
     analyze_inventory(&inv)
 }
 
+/// Largest JSON file read (the CLI output for tens of thousands of instances).
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
 fn read_file(path: &Path) -> Result<Inventory> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+    use std::io::Read as _;
+    let io = |source| Error::Io {
         path: path.to_owned(),
         source,
-    })?;
+    };
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(io)?;
+    if u64::try_from(text.len()).unwrap_or(u64::MAX) > MAX_FILE_BYTES {
+        return Err(Error::TooLarge(path.to_owned()));
+    }
     parse_inventory(path, &text)
 }
 

@@ -73,9 +73,31 @@ struct Capture {
     dual_stack: bool,
 }
 
+/// Largest file read from a capture (a `/proc/net/tcp` of 1M sockets is ~150 MiB).
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
 fn read_opt(path: &Path) -> Result<Option<String>, Error> {
-    match std::fs::read(path) {
-        Ok(b) => Ok(Some(String::from_utf8_lossy(&b).into_owned())),
+    use std::io::Read as _;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(Error::Io {
+                path: path.to_owned(),
+                source,
+            });
+        }
+    };
+    let mut b = Vec::new();
+    let read = file.take(MAX_FILE_BYTES + 1).read_to_end(&mut b);
+    if u64::try_from(b.len()).unwrap_or(u64::MAX) > MAX_FILE_BYTES {
+        return Err(Error::Invalid(format!(
+            "{}: larger than the {MAX_FILE_BYTES}-byte limit",
+            path.display()
+        )));
+    }
+    match read {
+        Ok(_) => Ok(Some(String::from_utf8_lossy(&b).into_owned())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(Error::Io {
             path: path.to_owned(),

@@ -104,12 +104,14 @@ fn probe() {
     }
 }
 
-/// `SCRY_NR_ANALYZE_OUT=/path/report.json`: analyses the live host (this namespace).
+/// `SCRY_NR_ANALYZE_OUT=/path/report.json`: analyses the live host (this namespace), or
+/// the capture folder in `SCRY_NR_ANALYZE_ROOT`.
 #[test]
 fn analyze() {
     let Ok(out) = std::env::var("SCRY_NR_ANALYZE_OUT") else {
         return;
     };
-    let r = scry_netreach::host::analyze(std::path::Path::new("/")).expect("analyze live");
+    let root = std::env::var("SCRY_NR_ANALYZE_ROOT").unwrap_or_else(|_| "/".to_owned());
+    let r = scry_netreach::host::analyze(std::path::Path::new(&root)).expect("analyze");
     std::fs::write(out, serde_json::to_string_pretty(&r).expect("json")).expect("write");
 }
