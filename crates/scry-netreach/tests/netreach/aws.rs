@@ -229,6 +229,34 @@ fn ipv6_only_rules() {
 }
 
 #[test]
+fn prefix_lists() {
+    let r = load("prefix-list");
+    assert_eq!(
+        summary(&r),
+        vec![row(
+            "i-pl",
+            Protocol::Tcp,
+            443,
+            443,
+            &["192.0.2.0/25", "198.51.100.0/24"]
+        )]
+    );
+    // Without the entries file the prefix list is a missing object.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for e in std::fs::read_dir(dir("prefix-list")).expect("dir") {
+        let p = e.expect("entry").path();
+        let name = p.file_name().expect("name").to_string_lossy().into_owned();
+        if !name.starts_with("get-managed") {
+            std::fs::copy(&p, tmp.path().join(name)).expect("copy");
+        }
+    }
+    let e = aws::analyze_dir(tmp.path())
+        .expect_err("missing prefix list")
+        .to_string();
+    assert!(e.contains("prefix list `pl-office`"), "{e}");
+}
+
+#[test]
 fn errors_name_the_file_or_object() {
     let cases = [
         (

@@ -222,3 +222,69 @@ fn hostile_garbage_never_panics() {
     }
     let _ = host::analyze(Path::new("/nonexistent/scry"));
 }
+
+#[test]
+fn firewalld_like_vmap_sets_and_dnat() {
+    let nft = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/host/firewalld-like/nft.json"),
+    )
+    .expect("fixture");
+    let r = analyze_with(&[("nft.json", &nft)]);
+    let get = |proto: Protocol, port: u16| {
+        r.findings
+            .iter()
+            .filter(|f| {
+                let d = &f.network_reachability_details;
+                d.protocol == proto
+                    && d.open_port_range.begin <= port
+                    && port <= d.open_port_range.end
+            })
+            .map(|f| {
+                let d = &f.network_reachability_details;
+                (
+                    d.reachable_from.clone(),
+                    d.listener.as_ref().map(|l| l.address.clone()),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let trusted = vec!["10.1.0.0/16".to_owned(), "192.168.5.0/24".to_owned()];
+    assert_eq!(
+        get(Protocol::Tcp, 22),
+        [(trusted.clone(), Some("0.0.0.0:22".to_owned()))]
+    );
+    assert_eq!(
+        get(Protocol::Tcp, 2222),
+        [(trusted, Some("0.0.0.0:22".to_owned()))]
+    );
+    assert_eq!(
+        get(Protocol::Tcp, 8443),
+        [(vec!["0.0.0.0/0".to_owned(), "::/0".to_owned()], None)]
+    );
+    assert_eq!(
+        get(Protocol::Udp, 60500),
+        [(vec!["0.0.0.0/0".to_owned(), "::/0".to_owned()], None)]
+    );
+    assert_eq!(
+        get(Protocol::Tcp, 8080),
+        [(vec![], Some("0.0.0.0:8080".to_owned()))]
+    );
+    assert_eq!(
+        get(Protocol::Udp, 53),
+        [(vec![], Some("0.0.0.0:53".to_owned()))]
+    );
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.network_reachability_details.open_port_range.begin == 2222)
+        .expect("2222");
+    assert!(
+        f.remediation
+            .recommendation
+            .text
+            .contains("chain ssh_in rule handle"),
+        "{}",
+        f.remediation.recommendation.text
+    );
+    assert!(f.title.contains("redirected to port 22"), "{}", f.title);
+}
