@@ -47,6 +47,20 @@ pub(crate) enum DbCommand {
     },
     /// Read every section and record, checking every checksum.
     Verify,
+    /// List the advisories that name a package (any version), with their alias group,
+    /// KEV and EPSS data.
+    Query {
+        /// The ecosystem as OSV spells it (`PyPI`, `Debian:12`, `npm`).
+        ecosystem: String,
+        /// The package name (source package name for distributions).
+        name: String,
+        /// Only advisories affecting this version.
+        #[arg(long)]
+        version: Option<String>,
+        /// Print JSON (the full OSV records).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub(crate) fn run(cmd: DbCommand, db: &Path, config: &Config) -> anyhow::Result<ExitCode> {
@@ -70,6 +84,12 @@ pub(crate) fn run(cmd: DbCommand, db: &Path, config: &Config) -> anyhow::Result<
             update(db, &sources, json)
         }
         DbCommand::Status { json } => status(db, json),
+        DbCommand::Query {
+            ecosystem,
+            name,
+            version,
+            json,
+        } => query(db, &ecosystem, &name, version.as_deref(), json),
         DbCommand::Verify => {
             let database = Database::open(db)?;
             let n = database.verify()?;
@@ -271,5 +291,65 @@ fn status(db: &Path, json: bool) -> anyhow::Result<ExitCode> {
     for (eco, n) in &s.ecosystems {
         writeln!(out, "  {eco:<40} {n:>7}")?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn query(
+    db: &Path,
+    ecosystem: &str,
+    name: &str,
+    version: Option<&str>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let database = Database::open(db)?;
+    let eco = scry_core::Ecosystem::parse(ecosystem);
+    let mut records = database.lookup(&eco, name)?;
+    if let Some(v) = version {
+        let mut kept = Vec::new();
+        for r in records {
+            let mut hit = false;
+            for a in &r.affected {
+                let Some(pkg) = &a.package else { continue };
+                let pe = pkg.ecosystem();
+                if pe.kind() != eco.kind()
+                    || scry_vulndb::normalize_name(pe.kind(), &pkg.name)
+                        != scry_vulndb::normalize_name(eco.kind(), name)
+                {
+                    continue;
+                }
+                match a.affects(&pe, v) {
+                    Ok(scry_osv::RangeVerdict::Affected) => hit = true,
+                    Ok(scry_osv::RangeVerdict::NotAffected) => {}
+                    Err(e) => eprintln!("warning: {}: {e}", r.id),
+                }
+            }
+            if hit {
+                kept.push(r);
+            }
+        }
+        records = kept;
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&records)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = std::io::stdout().lock();
+    for r in &records {
+        let group = database.alias_group(&r.id)?;
+        let cve = group.as_ref().map_or(r.id.as_str(), |g| g.id.as_str());
+        let kev = database.kev(cve)?.map(|k| format!(" KEV(due {})", k.due_date)).unwrap_or_default();
+        let epss = database
+            .epss(cve)?
+            .map(|e| format!(" EPSS {:.4} ({:.0}th pct)", e.probability, e.percentile * 100.0))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{:<24} {:<18} {}{kev}{epss}",
+            r.id,
+            if cve == r.id { "" } else { cve },
+            r.summary.as_deref().unwrap_or("").chars().take(80).collect::<String>()
+        )?;
+    }
+    writeln!(out, "{} advisories", records.len())?;
     Ok(ExitCode::SUCCESS)
 }
