@@ -38,7 +38,7 @@ use crate::report::{
     PortRange, Protocol, Recommendation, Remediation, Report, Resource, exposure_of, severity_for,
 };
 use procnet::{IfAddr, Process, Socket};
-use rules::{Packet, Table, Verdict};
+use rules::{L4, Packet, Table, Verdict};
 
 /// Why a host could not be analysed.
 #[derive(Debug, thiserror::Error)]
@@ -343,11 +343,20 @@ pub fn analyze(root: &Path) -> Result<Report, Error> {
         port_sets.push(crate::addr::ports(s.port, s.port));
     }
 
+    // IPv6 needs neighbour discovery: an interface whose firewall drops neighbour
+    // solicitations takes no IPv6 connections.
+    let mut nd_ok: BTreeMap<&str, bool> = BTreeMap::new();
+    for iface in &ifaces {
+        nd_ok.insert(iface, neighbour_discovery_passes(&cap, iface, &daddrs)?);
+    }
     let mut acc: BTreeMap<Key, Accum> = BTreeMap::new();
     for proto in [Protocol::Tcp, Protocol::Udp] {
         for (a, b) in segments(port_sets.iter(), 0, 65535) {
             for iface in &ifaces {
                 for &daddr in &daddrs {
+                    if daddr.is_ipv6() && nd_ok.get(iface.as_str()) == Some(&false) {
+                        continue;
+                    }
                     evaluate(&cap, proto, (a, b), iface, daddr, &mut acc)?;
                 }
             }
@@ -527,6 +536,29 @@ pub fn analyze(root: &Path) -> Result<Report, Error> {
     Ok(report)
 }
 
+/// Whether a neighbour solicitation from any IPv6 source arriving on `iface` passes the
+/// `prerouting` and `input` filter chains.
+fn neighbour_discovery_passes(
+    cap: &Capture,
+    iface: &str,
+    daddrs: &[IpAddr],
+) -> Result<bool, Error> {
+    let ev = |e: rules::EvalError| Error::Eval(e.to_string());
+    let Some(&daddr) = daddrs.iter().find(|a| a.is_ipv6()) else {
+        return Ok(true);
+    };
+    let pkt = Packet {
+        proto: L4::Icmpv6,
+        iif: iface,
+        daddr,
+        dport: 0,
+    };
+    let pre =
+        rules::pass_filter(&cap.tables, "prerouting", &AddrSet::any_v6(), &pkt).map_err(ev)?;
+    let inp = rules::pass_filter(&cap.tables, "input", &pre.passed, &pkt).map_err(ev)?;
+    Ok(!inp.passed.is_empty())
+}
+
 fn is_link_local(a: IpAddr) -> bool {
     match a {
         IpAddr::V4(v) => v.is_link_local(),
@@ -566,7 +598,7 @@ fn evaluate(
         AddrSet::any_v6()
     };
     let pkt = Packet {
-        proto,
+        proto: proto.into(),
         iif: iface,
         daddr,
         dport: a,
@@ -598,7 +630,7 @@ fn evaluate(
             continue;
         }
         let pkt2 = Packet {
-            proto,
+            proto: proto.into(),
             iif: iface,
             daddr: to,
             dport: port,

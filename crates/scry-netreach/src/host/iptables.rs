@@ -6,9 +6,8 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use super::rules::{Chain, Cond, Hook, HookKind, Match, Rule, Table, Verdict};
+use super::rules::{Chain, Cond, Hook, HookKind, L4, Match, Rule, Table, Verdict};
 use crate::addr::{AddrSet, PortSet, Ranges, ports};
-use crate::report::Protocol;
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum IptError {
@@ -273,9 +272,10 @@ fn parse_rule(t: &[String], origin: String, universe: &AddrSet) -> Result<Rule, 
             "-p" | "--protocol" => {
                 let v = arg(i)?;
                 let ps = match v {
-                    "tcp" | "6" => vec![Protocol::Tcp],
-                    "udp" | "17" => vec![Protocol::Udp],
-                    "all" | "0" => vec![Protocol::Tcp, Protocol::Udp],
+                    "tcp" | "6" => vec![L4::Tcp],
+                    "udp" | "17" => vec![L4::Udp],
+                    "ipv6-icmp" | "icmpv6" | "58" => vec![L4::Icmpv6],
+                    "all" | "0" => vec![L4::Tcp, L4::Udp, L4::Icmpv6],
                     _ => vec![],
                 };
                 push(Cond::Proto(ps));
@@ -313,6 +313,15 @@ fn parse_rule(t: &[String], origin: String, universe: &AddrSet) -> Result<Rule, 
             "--state" | "--ctstate" => {
                 let v = arg(i)?;
                 push(Cond::CtState(v.split(',').map(str::to_owned).collect()));
+                i += 2;
+            }
+            "--icmpv6-type" => {
+                let v = arg(i)?;
+                let nd = matches!(
+                    v,
+                    "neighbour-solicitation" | "neighbor-solicitation" | "135" | "135/0"
+                );
+                push(Cond::NdSolicit(nd));
                 i += 2;
             }
             "--syn" => {

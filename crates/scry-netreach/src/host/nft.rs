@@ -10,9 +10,8 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 use serde_json::Value;
 
-use super::rules::{Chain, Cond, Hook, HookKind, Match, Rule, Table, Verdict};
+use super::rules::{Chain, Cond, Hook, HookKind, L4, Match, Rule, Table, Verdict};
 use crate::addr::{AddrSet, PortSet, Ranges, ports};
-use crate::report::Protocol;
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum NftError {
@@ -261,16 +260,18 @@ fn service_port(s: &str) -> Option<u16> {
     })
 }
 
-fn proto_atom(v: &Value) -> Option<Vec<Protocol>> {
+fn proto_atom(v: &Value) -> Option<Vec<L4>> {
     match v {
         Value::String(s) => Some(match s.as_str() {
-            "tcp" => vec![Protocol::Tcp],
-            "udp" => vec![Protocol::Udp],
+            "tcp" => vec![L4::Tcp],
+            "udp" => vec![L4::Udp],
+            "ipv6-icmp" | "icmpv6" => vec![L4::Icmpv6],
             _ => vec![],
         }),
         Value::Number(n) => Some(match n.as_u64() {
-            Some(6) => vec![Protocol::Tcp],
-            Some(17) => vec![Protocol::Udp],
+            Some(6) => vec![L4::Tcp],
+            Some(17) => vec![L4::Udp],
+            Some(58) => vec![L4::Icmpv6],
             _ => vec![],
         }),
         _ => None,
@@ -344,8 +345,8 @@ impl Ctx<'_> {
                     };
                     let mut out = Vec::new();
                     match proto {
-                        "tcp" => out.push(Match::new(Cond::Proto(vec![Protocol::Tcp]), false)),
-                        "udp" => out.push(Match::new(Cond::Proto(vec![Protocol::Udp]), false)),
+                        "tcp" => out.push(Match::new(Cond::Proto(vec![L4::Tcp]), false)),
+                        "udp" => out.push(Match::new(Cond::Proto(vec![L4::Udp]), false)),
                         _ => {}
                     }
                     let c = if field == "dport" {
@@ -355,6 +356,15 @@ impl Ctx<'_> {
                     };
                     out.push(Match::new(c, negated));
                     return out;
+                }
+                ("icmpv6", "type") => {
+                    let nd = list.iter().any(|a| {
+                        a.as_str() == Some("nd-neighbor-solicit") || a.as_u64() == Some(135)
+                    });
+                    return vec![
+                        Match::new(Cond::Proto(vec![L4::Icmpv6]), false),
+                        Match::new(Cond::NdSolicit(nd), negated),
+                    ];
                 }
                 ("ip", "protocol") | ("ip6", "nexthdr") => {
                     return self.proto_cond(&list, negated, right);

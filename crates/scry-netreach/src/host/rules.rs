@@ -11,11 +11,31 @@ use crate::report::Protocol;
 /// Jumps deeper than this are an error (the kernel refuses loops; a capture may not).
 const MAX_DEPTH: usize = 64;
 
+/// The layer-4 protocols the evaluation tells apart (ICMPv6 only for neighbour
+/// discovery, without which IPv6 does not work on a link).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum L4 {
+    Tcp,
+    Udp,
+    Icmpv6,
+}
+
+impl From<Protocol> for L4 {
+    fn from(p: Protocol) -> Self {
+        match p {
+            Protocol::Tcp => Self::Tcp,
+            Protocol::Udp => Self::Udp,
+        }
+    }
+}
+
 /// One condition of a rule.
 #[derive(Debug, Clone)]
 pub(crate) enum Cond {
-    /// Protocol is one of these (`None` in the list = any other protocol, e.g. icmp).
-    Proto(Vec<Protocol>),
+    /// Protocol is one of these (an empty list: some protocol not modelled, e.g. icmp).
+    Proto(Vec<L4>),
+    /// ICMPv6 type match: whether its types include neighbour solicitation.
+    NdSolicit(bool),
     /// Source address in the set, relative to a universe (the family the match implies).
     Saddr { set: AddrSet, universe: AddrSet },
     /// Destination address in the set, relative to a universe.
@@ -129,7 +149,7 @@ pub(crate) struct Table {
 
 /// The concrete part of a packet.
 pub(crate) struct Packet<'a> {
-    pub(crate) proto: Protocol,
+    pub(crate) proto: L4,
     pub(crate) iif: &'a str,
     pub(crate) daddr: IpAddr,
     pub(crate) dport: u16,
@@ -197,6 +217,8 @@ fn cond_sources(m: &Match, p: &Packet<'_>) -> Option<AddrSet> {
                 AddrSet::empty()
             }
         }
+        Cond::Dport(_) | Cond::Sport(_) if p.proto == L4::Icmpv6 => AddrSet::empty(),
+        Cond::NdSolicit(b) => whole(p.proto == L4::Icmpv6 && *b),
         Cond::Dport(ports) => whole(ports.contains(u128::from(p.dport))),
         Cond::Sport(ports) => {
             let full = ports.intervals() == [(0, 65535)];
@@ -216,7 +238,15 @@ fn cond_sources(m: &Match, p: &Packet<'_>) -> Option<AddrSet> {
             whole(pats.iter().any(|x| iface_matches(x, p.iif)))
         }
         Cond::Oif(_) => whole(false),
-        Cond::CtState(states) => whole(states.iter().any(|s| s.eq_ignore_ascii_case("new"))),
+        Cond::CtState(states) => {
+            // Neighbour discovery is not tracked by conntrack.
+            let state = if p.proto == L4::Icmpv6 {
+                "untracked"
+            } else {
+                "new"
+            };
+            whole(states.iter().any(|s| s.eq_ignore_ascii_case(state)))
+        }
         Cond::Family(u) => {
             if m.negated {
                 all.subtract(u)

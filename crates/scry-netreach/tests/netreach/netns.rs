@@ -761,11 +761,10 @@ fn nft_established_only() {
     run(
         "eo",
         &RuleSet {
-            name: "nft established/related only",
+            name: "nft established/related only, ICMPv6 dropped",
             nft: Some(
                 "table inet filter {
                   chain input { type filter hook input priority 0; policy drop;
-                    meta l4proto ipv6-icmp accept
                     ct state established,related accept
                     ct state invalid drop
                     ct state new tcp dport 25 accept
@@ -778,7 +777,14 @@ fn nft_established_only() {
             listen: "tcp:[::]:22,udp:[::]:53,tcp:[::]:25",
             extra: &[],
         },
-        |_| {},
+        |r| {
+            // Neighbour solicitations are dropped, so IPv6 does not work at all.
+            let f = find(r, Protocol::Tcp, 25);
+            assert_eq!(
+                f[0].network_reachability_details.reachable_from,
+                ["0.0.0.0/0"]
+            );
+        },
     );
 }
 
