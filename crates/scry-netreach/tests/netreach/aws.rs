@@ -93,6 +93,15 @@ fn public_open_sg() {
     );
     assert_eq!(r.exposure_for("i-web", 23, Protocol::Tcp), Exposure::None);
     assert_eq!(r.findings[1].severity, scry_core::Severity::Medium);
+    let table = scry_netreach::render_table(&r);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 4, "{table}");
+    assert!(lines[0].starts_with("SEVERITY"), "{table}");
+    assert!(
+        lines[1].contains("HIGH") && lines[1].contains("i-web") && lines[1].contains("0.0.0.0/0"),
+        "{table}"
+    );
+    assert!(scry_netreach::render_table(&Report::default()).contains("(no findings)"));
 
     // The same report from one combined file.
     let mut merged = serde_json::Map::new();
