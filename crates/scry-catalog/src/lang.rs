@@ -288,6 +288,35 @@ pub(crate) fn text<'b>(path: &str, bytes: &'b [u8]) -> Result<&'b str, CatalogEr
     Ok(s.strip_prefix('\u{feff}').unwrap_or(s))
 }
 
+/// The file as text: UTF-8, or UTF-16 with a byte-order mark (Windows editors write
+/// requirements files so).
+pub(crate) fn text_any<'b>(
+    path: &str,
+    bytes: &'b [u8],
+) -> Result<std::borrow::Cow<'b, str>, CatalogError> {
+    let utf16 = |rest: &[u8], le: bool| {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        String::from_utf16(&units)
+            .map_err(|e| CatalogError::new(path, format!("invalid UTF-16 text: {e}")))
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
+        return utf16(rest, true).map(std::borrow::Cow::Owned);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xfe\xff") {
+        return utf16(rest, false).map(std::borrow::Cow::Owned);
+    }
+    text(path, bytes).map(std::borrow::Cow::Borrowed)
+}
+
 /// Parses JSON with serde_json's recursion limit (128) guarding depth.
 pub(crate) fn json(path: &str, bytes: &[u8]) -> Result<serde_json::Value, CatalogError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);

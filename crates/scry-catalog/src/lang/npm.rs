@@ -191,11 +191,19 @@ fn walk_v1(
 /// `alias@npm:real@range`).
 fn yarn_spec_name(spec: &str) -> &str {
     let spec = spec.trim().trim_matches('"');
-    let at = spec[1.min(spec.len())..].find('@').map(|i| i + 1);
+    let at = at_after_first(spec);
     match at {
         Some(i) => &spec[..i],
         None => spec,
     }
+}
+
+/// The byte index of the first `@` that is not the first character (a scope's).
+fn at_after_first(s: &str) -> Option<usize> {
+    s.char_indices()
+        .skip(1)
+        .find(|&(_, c)| c == '@')
+        .map(|(i, _)| i)
 }
 
 fn unquote(s: &str) -> &str {
@@ -263,9 +271,7 @@ fn parse_yarn_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, C
         let range = first.get(name.len() + 1..).unwrap_or("");
         if let Some(real) = range.strip_prefix("npm:") {
             // `alias@npm:real@range` (v1 alias) or berry's `name@npm:range`.
-            if real.contains('@') && !real.starts_with('@')
-                || real[1.min(real.len())..].contains('@')
-            {
+            if at_after_first(real).is_some() {
                 name = yarn_spec_name(real).to_owned();
             }
         }
@@ -328,7 +334,7 @@ fn pnpm_key(key: &str, v5: bool) -> Option<(String, String)> {
         let version = rest.split('_').next().unwrap_or(rest);
         return Some((k[..name_len].to_owned(), version.to_owned()));
     }
-    let at = k[1.min(k.len())..].find('@')? + 1;
+    let at = at_after_first(k)?;
     Some((k[..at].to_owned(), k[at + 1..].to_owned()))
 }
 

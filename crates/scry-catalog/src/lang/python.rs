@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use scry_core::{DependencyKind, EcosystemKind, PackageManager};
 use serde_json::Value;
 
-use super::{Collector, file_name, pep503, simple, text, toml_table, tstr};
+use super::{Collector, file_name, pep503, simple, toml_table, tstr};
 use crate::{CatalogError, Cataloger, Found, Limits};
 
 pub(super) fn catalogers() -> Vec<Box<dyn Cataloger>> {
@@ -63,7 +63,7 @@ fn wants_installed(path: &str) -> bool {
 }
 
 fn parse_requirements(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, CatalogError> {
-    let s = text(path, bytes)?;
+    let s = super::text_any(path, bytes)?;
     let mut c = Collector::new(path, EcosystemKind::PyPi, PackageManager::Pip, limits);
     // Join `\` continuations first.
     let mut logical: Vec<String> = Vec::new();
@@ -311,10 +311,11 @@ fn parse_installed(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, C
             break;
         }
         if let Some((k, v)) = line.split_once(':') {
-            match k.trim() {
-                "Name" if name.is_none() => name = Some(v.trim().to_owned()),
-                "Version" if version.is_none() => version = Some(v.trim().to_owned()),
-                "License" if license.is_none() => license = Some(v.trim().to_owned()),
+            // Header names are case-insensitive (RFC 822).
+            match k.trim().to_ascii_lowercase().as_str() {
+                "name" if name.is_none() => name = Some(v.trim().to_owned()),
+                "version" if version.is_none() => version = Some(v.trim().to_owned()),
+                "license" if license.is_none() => license = Some(v.trim().to_owned()),
                 _ => {}
             }
         }

@@ -1,7 +1,134 @@
-//! TODO
+//! crates.io: `Cargo.lock` (v1–v4) and binaries built with cargo-auditable.
+//!
+//! Traps:
+//! - Packages without `source` are the workspace's own crates (path dependencies): they
+//!   are not on crates.io and are skipped, so a local crate named like a published one
+//!   does not match the published one's advisories.
+//! - cargo-auditable stores zlib-compressed JSON in a `.dep-v0` section (ELF, PE, Mach-O);
+//!   the decompressed size is bounded (`Limits::max_file_bytes`, at most 64 MiB). The
+//!   root package (the binary itself) and `local` sources are skipped; `build` kind
+//!   dependencies are kept (a build script's dependency can still matter) but marked
+//!   [`DependencyKind::Dev`].
+//! - Binaries are recognised by path only loosely (no extension, `.exe`, `.so`, `.dll`,
+//!   `.dylib`); `parse` checks the magic first and returns nothing for other files.
 
-use crate::Cataloger;
+use std::io::Read;
+
+use object::{Object, ObjectSection};
+use scry_core::{DependencyKind, EcosystemKind, PackageManager};
+use serde_json::Value;
+
+use super::{Collector, file_name, simple, toml_table, tstr};
+use crate::{CatalogError, Cataloger, Found, Limits};
 
 pub(super) fn catalogers() -> Vec<Box<dyn Cataloger>> {
-    Vec::new()
+    vec![
+        simple(
+            "cargo-lock",
+            |p| file_name(p) == "Cargo.lock",
+            parse_cargo_lock,
+        ),
+        simple("rust-auditable", maybe_binary, parse_auditable),
+    ]
+}
+
+/// Whether a path may be an executable or shared library (cheap, by name).
+pub(crate) fn maybe_binary(path: &str) -> bool {
+    let f = file_name(path);
+    match f.rsplit_once('.') {
+        None => !f.is_empty(),
+        Some((_, ext)) => {
+            matches!(
+                ext,
+                "exe" | "dll" | "so" | "dylib" | "elf" | "bin" | "macho"
+            ) || f.contains(".so.")
+        }
+    }
+}
+
+/// Whether `bytes` start like an ELF, PE or Mach-O file.
+pub(crate) fn is_binary(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\x7fELF")
+        || bytes.starts_with(b"MZ")
+        || bytes.starts_with(&[0xfe, 0xed, 0xfa, 0xce])
+        || bytes.starts_with(&[0xfe, 0xed, 0xfa, 0xcf])
+        || bytes.starts_with(&[0xce, 0xfa, 0xed, 0xfe])
+        || bytes.starts_with(&[0xcf, 0xfa, 0xed, 0xfe])
+        || bytes.starts_with(&[0xca, 0xfe, 0xba, 0xbe])
+}
+
+fn parse_cargo_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, CatalogError> {
+    let t = toml_table(path, bytes)?;
+    let mut c = Collector::new(path, EcosystemKind::CratesIo, PackageManager::Cargo, limits);
+    let pkgs = t
+        .get("package")
+        .and_then(toml::Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    for (i, p) in pkgs.iter().enumerate() {
+        let (Some(name), Some(version)) = (tstr(p, "name"), tstr(p, "version")) else {
+            c.warn(format!("package {i}: no name or version"));
+            continue;
+        };
+        if tstr(p, "source").is_none() {
+            continue;
+        }
+        c.add(name, version, None);
+    }
+    Ok(c.finish())
+}
+
+fn parse_auditable(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, CatalogError> {
+    if !is_binary(bytes) {
+        return Ok(Found::default());
+    }
+    let Ok(file) = object::File::parse(bytes) else {
+        return Ok(Found::default());
+    };
+    let section = file.sections().find(|s| {
+        s.name()
+            .is_ok_and(|n| n == ".dep-v0" || n == "__dep_v0" || n.ends_with(".dep-v0"))
+    });
+    let Some(section) = section else {
+        return Ok(Found::default());
+    };
+    let data = section
+        .data()
+        .map_err(|e| CatalogError::new(path, format!("`.dep-v0` section: {e}")))?;
+    let cap = limits.max_file_bytes.min(64 * 1024 * 1024);
+    let mut json = Vec::new();
+    flate2::read::ZlibDecoder::new(data)
+        .take(cap + 1)
+        .read_to_end(&mut json)
+        .map_err(|e| CatalogError::new(path, format!("`.dep-v0` section: not zlib: {e}")))?;
+    if json.len() as u64 > cap {
+        return Err(CatalogError::new(
+            path,
+            format!("`.dep-v0` section: decompresses to more than {cap} bytes"),
+        ));
+    }
+    let doc = super::json(path, &json)?;
+    let mut c = Collector::new(
+        path,
+        EcosystemKind::CratesIo,
+        PackageManager::RustBinary,
+        limits,
+    );
+    let Some(pkgs) = doc.get("packages").and_then(Value::as_array) else {
+        return Err(CatalogError::new(path, "`.dep-v0` section: no `packages`"));
+    };
+    for (i, p) in pkgs.iter().enumerate() {
+        let (Some(name), Some(version)) = (super::jstr(p, "name"), super::jstr(p, "version"))
+        else {
+            c.warn(format!("`.dep-v0` package {i}: no name or version"));
+            continue;
+        };
+        if p.get("root").and_then(Value::as_bool) == Some(true)
+            || super::jstr(p, "source") == Some("local")
+        {
+            continue;
+        }
+        let kind = (super::jstr(p, "kind") == Some("build")).then_some(DependencyKind::Dev);
+        c.add(name, version, kind);
+    }
+    Ok(c.finish())
 }

@@ -195,9 +195,46 @@ pub(crate) fn assert_same_except(
     assert_same(what, &a, &b);
 }
 
-/// Every cataloger survives arbitrary bytes (called from proptest).
+/// Every cataloger survives arbitrary bytes (called from proptest), under each of the
+/// file names it wants.
 pub(crate) fn survives(bytes: &[u8]) {
+    const PATHS: &[&str] = &[
+        "x",
+        "package-lock.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "bun.lock",
+        "node_modules/a/package.json",
+        "requirements.txt",
+        "poetry.lock",
+        "Pipfile.lock",
+        "uv.lock",
+        "pdm.lock",
+        "pylock.toml",
+        "a.dist-info/METADATA",
+        "Cargo.lock",
+        "go.mod",
+        "a.jar",
+        "gradle.lockfile",
+        "pom.xml",
+        "Gemfile.lock",
+        "specifications/a.gemspec",
+        "composer.lock",
+        "vendor/composer/installed.json",
+        "packages.lock.json",
+        "a.deps.json",
+        "pubspec.lock",
+        "mix.lock",
+    ];
+    let limits = Limits {
+        max_depth: 3,
+        ..Limits::default()
+    };
     for c in scry_catalog::lang::catalogers() {
-        let _ = c.parse("x", bytes, &Limits::default());
+        for p in PATHS {
+            if c.wants(p) {
+                let _ = c.parse(p, bytes, &limits);
+            }
+        }
     }
 }
