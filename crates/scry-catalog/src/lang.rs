@@ -331,7 +331,6 @@ pub(crate) fn toml_table(path: &str, bytes: &[u8]) -> Result<toml::Table, Catalo
 }
 
 /// Parses YAML (serde-saphyr's default budget bounds aliases, depth and events).
-#[allow(dead_code)] // pubspec.lock
 pub(crate) fn yaml(path: &str, bytes: &[u8]) -> Result<serde_json::Value, CatalogError> {
     let s = text(path, bytes)?;
     serde_saphyr::from_str::<serde_json::Value>(s)

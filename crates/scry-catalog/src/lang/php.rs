@@ -1,7 +1,95 @@
-//! TODO
+//! Packagist: `composer.lock` and `vendor/composer/installed.json` (v1 array, v2 object).
+//!
+//! Traps: `packages-dev` (lock) and `dev-package-names` (installed v2) are dev packages;
+//! versions are kept as written (`v1.2.3` stays, the matcher normalises).
 
-use crate::Cataloger;
+use scry_core::{DependencyKind, EcosystemKind, PackageManager};
+use serde_json::Value;
+
+use super::{Collector, file_name, jstr, simple};
+use crate::{CatalogError, Cataloger, Found, Limits};
 
 pub(super) fn catalogers() -> Vec<Box<dyn Cataloger>> {
-    Vec::new()
+    vec![
+        simple(
+            "composer-lock",
+            |p| file_name(p) == "composer.lock",
+            parse_lock,
+        ),
+        simple(
+            "composer-installed",
+            |p| p.ends_with("composer/installed.json"),
+            parse_installed,
+        ),
+    ]
+}
+
+fn add_list(c: &mut Collector<'_>, list: &[Value], section: &str, dev: &dyn Fn(&str) -> bool) {
+    for (i, p) in list.iter().enumerate() {
+        let (Some(name), Some(version)) = (jstr(p, "name"), jstr(p, "version")) else {
+            c.warn(format!("{section} {i}: no name or version"));
+            continue;
+        };
+        let kind = dev(name).then_some(DependencyKind::Dev);
+        if c.add(name, version, kind).is_some()
+            && let Some(l) = p.get("license").and_then(Value::as_array)
+            && let Some(last) = c.packages_mut().last_mut()
+        {
+            last.licenses = l
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect();
+        }
+    }
+}
+
+fn parse_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, CatalogError> {
+    let doc = super::json(path, bytes)?;
+    if !doc.is_object() {
+        return Err(CatalogError::new(path, "not a JSON object"));
+    }
+    let mut c = Collector::new(
+        path,
+        EcosystemKind::Packagist,
+        PackageManager::Composer,
+        limits,
+    );
+    if let Some(l) = doc.get("packages").and_then(Value::as_array) {
+        add_list(&mut c, l, "packages", &|_| false);
+    }
+    if let Some(l) = doc.get("packages-dev").and_then(Value::as_array) {
+        add_list(&mut c, l, "packages-dev", &|_| true);
+    }
+    Ok(c.finish())
+}
+
+fn parse_installed(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, CatalogError> {
+    let doc = super::json(path, bytes)?;
+    let mut c = Collector::new(
+        path,
+        EcosystemKind::Packagist,
+        PackageManager::Composer,
+        limits,
+    );
+    match &doc {
+        Value::Array(l) => add_list(&mut c, l, "package", &|_| false),
+        Value::Object(_) => {
+            let dev_names: Vec<String> = doc
+                .get("dev-package-names")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let l = doc
+                .get("packages")
+                .and_then(Value::as_array)
+                .ok_or_else(|| CatalogError::new(path, "no `packages` array"))?;
+            add_list(&mut c, l, "package", &|n| dev_names.iter().any(|d| d == n));
+        }
+        _ => return Err(CatalogError::new(path, "neither an array nor an object")),
+    }
+    Ok(c.finish())
 }
