@@ -72,7 +72,13 @@ pub(crate) fn run(rows: &[Row]) -> (usize, usize) {
             if !(row.select)(&name) {
                 continue;
             }
-            let res = parse_as(row.cataloger, row.as_path, &f);
+            // `*`: the fixture's own file name (archives named `name-1.0.jar`).
+            let as_path = if row.as_path == "*" {
+                name.as_str()
+            } else {
+                row.as_path
+            };
+            let res = parse_as(row.cataloger, as_path, &f);
             let should_fail = row.errors.contains(&name.as_str());
             match res {
                 Ok(found) => {

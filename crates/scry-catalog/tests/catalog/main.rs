@@ -6,3 +6,4 @@ mod lang_python; // requirements, poetry, Pipfile, uv, pdm, pylock, dist-info
 mod lang_rust_go; // Cargo.lock, cargo-auditable, go.mod, Go binaries
 mod lang_fuzz; // arbitrary, truncated and mutated input never panics
 mod lang_misc; // Gemfile.lock, gemspec, composer, NuGet, pubspec.lock, mix.lock
+mod lang_java; // jar/war/ear, gradle.lockfile, pom.xml

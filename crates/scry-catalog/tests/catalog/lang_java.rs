@@ -1,0 +1,207 @@
+//! Maven catalogers: archives (osv-scalibr, trivy), gradle lockfiles and pom.xml.
+
+use crate::lang::{Row, fx, parse_as, run};
+
+fn any(_: &str) -> bool {
+    true
+}
+
+fn names(f: &scry_catalog::Found) -> Vec<String> {
+    let mut v: Vec<String> = f
+        .packages
+        .iter()
+        .map(|p| format!("{}@{}", p.name, p.version))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn maven_fixtures_parse() {
+    let rows = [
+        Row {
+            dir: "binaries/java/osv-scalibr",
+            cataloger: "java-archive",
+            as_path: "*",
+            select: |n| n.ends_with(".jar"),
+            // `empty.jar` is an empty zip: no packages, no error.
+            errors: &["invalid_jar.jar"],
+        },
+        Row {
+            dir: "binaries/java/trivy",
+            cataloger: "java-archive",
+            as_path: "*",
+            select: any,
+            errors: &[],
+        },
+        Row {
+            dir: "binaries/java/trivy-analyzer",
+            cataloger: "java-archive",
+            as_path: "test.par",
+            select: any,
+            errors: &[],
+        },
+        Row {
+            dir: "lockfiles/maven/osv-scalibr/java-gradlelockfile",
+            cataloger: "gradle-lock",
+            as_path: "gradle.lockfile",
+            select: any,
+            errors: &[],
+        },
+        Row {
+            dir: "lockfiles/maven/trivy/gradle-lockfile",
+            cataloger: "gradle-lock",
+            as_path: "gradle.lockfile",
+            select: any,
+            errors: &[],
+        },
+        Row {
+            dir: "lockfiles/maven/syft/java/gradle",
+            cataloger: "gradle-lock",
+            as_path: "gradle.lockfile",
+            select: any,
+            errors: &[],
+        },
+        Row {
+            dir: "lockfiles/maven/osv-scalibr/java-pomxml",
+            cataloger: "maven-pom",
+            as_path: "pom.xml",
+            select: any,
+            // `invalid-syntax.xml` has `<${Id}.version>` among properties: the tolerant
+            // reader keeps its dependency (osv-scalibr rejects the file).
+            errors: &["not-pom.txt"],
+        },
+        Row {
+            dir: "lockfiles/maven/trivy/java-pom",
+            cataloger: "maven-pom",
+            as_path: "pom.xml",
+            select: |n| n == "pom.xml",
+            errors: &[],
+        },
+        Row {
+            dir: "lockfiles/maven/syft/java/pom",
+            cataloger: "maven-pom",
+            as_path: "pom.xml",
+            select: |n| n.ends_with(".xml"),
+            errors: &[],
+        },
+    ];
+    let (files, pkgs) = run(&rows);
+    eprintln!("Maven: {files} fixtures, {pkgs} packages");
+}
+
+#[test]
+fn archives() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "osv-scalibr/simple.jar",
+            &["com.some.package:package-name@1.2.3"],
+        ),
+        (
+            "osv-scalibr/complex.jar",
+            &[
+                "com.some.anotherpackage:another-package-name@3.2.1",
+                "com.some.package:package-name@1.2.3",
+            ],
+        ),
+        // Ten archives deep: past `max_depth` (8), a warning and nothing.
+        ("osv-scalibr/nested_at_10.jar", &[]),
+        (
+            "osv-scalibr/no_pom_properties-2.4.0.jar",
+            &["no_pom_properties:no_pom_properties@2.4.0"],
+        ),
+        (
+            "trivy/test.jar",
+            &["org.springframework:org.springframework.core@2.5.6.SEC03"],
+        ),
+        (
+            "trivy/nested.jar",
+            &[
+                "test:nested2@0.0.2",
+                "test:nested3@0.0.3",
+                "test:nested@0.0.1",
+            ],
+        ),
+        (
+            "trivy/hadoop-shaded-guava-1.1.0-SNAPSHOT.jar",
+            &[
+                "com.google.guava:failureaccess@1.0.1",
+                "com.google.guava:guava@29.0-jre",
+                "com.google.guava:listenablefuture@9999.0-empty-to-avoid-conflict-with-guava",
+                "com.google.j2objc:j2objc-annotations@1.3",
+                "org.apache.hadoop.thirdparty:hadoop-shaded-guava@1.1.0-SNAPSHOT",
+            ],
+        ),
+        (
+            "trivy/heuristic-1.0.0-SNAPSHOT.jar",
+            &["heuristic:heuristic@1.0.0-SNAPSHOT"],
+        ),
+        (
+            "trivy/gradle.war",
+            &[
+                "commons-dbcp:commons-dbcp@1.4",
+                "commons-pool:commons-pool@1.6",
+                "log4j:log4j@1.2.17",
+                "org.apache.commons:commons-compress@1.19",
+            ],
+        ),
+    ];
+    for (file, want) in cases {
+        let f = parse_as(
+            "java-archive",
+            file.rsplit('/').next().unwrap_or(file),
+            &fx(&format!("binaries/java/{file}")),
+        )
+        .expect("parses");
+        eprintln!("{file}: {:?} warnings {:?}", names(&f), f.warnings);
+        if !want.is_empty() {
+            assert_eq!(names(&f), *want, "{file}");
+        }
+    }
+}
+
+/// trivy's gradle and pom goldens list no inventory, only the vulnerable package; it
+/// must be among scry's packages with the same purl.
+#[test]
+fn gradle_and_pom_hold_trivys_vulnerable_package() {
+    let want = (
+        "com.fasterxml.jackson.core:jackson-databind",
+        "2.9.1",
+        "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.1",
+    );
+    for (cataloger, as_path, file) in [
+        (
+            "gradle-lock",
+            "gradle.lockfile",
+            "lockfiles/maven/trivy-integration/gradle/gradle.lockfile",
+        ),
+        (
+            "maven-pom",
+            "pom.xml",
+            "lockfiles/maven/trivy-integration/pom/pom.xml",
+        ),
+    ] {
+        let f = parse_as(cataloger, as_path, &fx(file)).expect("parses");
+        assert!(
+            f.packages.iter().any(|p| p.name == want.0
+                && p.version == want.1
+                && p.purl.as_deref() == Some(want.2)),
+            "{file}: {:?}",
+            names(&f)
+        );
+    }
+    let pom = parse_as(
+        "maven-pom",
+        "pom.xml",
+        &fx("lockfiles/maven/trivy-integration/pom/pom.xml"),
+    )
+    .expect("parses");
+    // `${junit.version}` resolved from <properties>; test scope is dev.
+    let junit = pom
+        .packages
+        .iter()
+        .find(|p| p.name == "org.junit.jupiter:junit-jupiter-api")
+        .expect("junit");
+    assert_eq!(junit.version, "5.7.1");
+    assert_eq!(junit.dependency, Some(scry_core::DependencyKind::Dev));
+}
