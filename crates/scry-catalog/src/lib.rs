@@ -93,6 +93,7 @@ pub fn all() -> Vec<Box<dyn Cataloger>> {
 /// ecosystem (`Debian`) get the release from `os` (`Debian:12`), and duplicates (the
 /// same package found twice at the same path) are dropped.
 pub fn finish(os: Option<&OsRelease>, packages: &mut Vec<Package>) {
+    os::settle(os, packages);
     if let Some(eco) = os.and_then(OsRelease::ecosystem) {
         for p in packages.iter_mut() {
             if p.ecosystem.kind() == eco.kind() && p.ecosystem.release().is_none() {

@@ -1,9 +1,170 @@
 //! Operating-system catalogers: os-release, dpkg, apk, rpm.
+//!
+//! Distro advisories are keyed by *source* package and release, so every OS
+//! [`Package`] keeps its source name and version, epoch, arch, release (rpm release or
+//! dpkg revision) and, where the database lists them, the files it owns.
+//!
+//! | cataloger | reads |
+//! |---|---|
+//! | `os-release` ([`release`]) | `etc/os-release`, `usr/lib/os-release`, `etc/lsb-release`, `etc/*-release` of the Red Hat family, `etc/alpine-release`, `etc/system-release-cpe`, `etc/debian_version`, and the presence of `var/lib/dpkg/status.d/*` (distroless) |
+//! | `dpkg` ([`dpkg`]) | `var/lib/dpkg/status`, `var/lib/dpkg/status.d/*` (distroless), `var/lib/dpkg/info/*.list` and `status.d/*.md5sums` (file lists) |
+//! | `apk` ([`apk`]) | `lib/apk/db/installed` |
+//! | `rpm` ([`rpm`]) | `var/lib/rpm/{rpmdb.sqlite,Packages,Packages.db}`, same under `usr/lib/sysimage/rpm/` |
+//!
+//! # What the driver must do (contract with `scry-image`/`scry-fs`)
+//!
+//! 1. **OS release.** Each release file yields a [`Found::os`](crate::Found::os) on its own;
+//!    the driver collects `(release::priority(path), os)` for every file that yielded one
+//!    and calls [`release::best_os`] once the walk is done (highest priority wins; lower
+//!    ones only fill a missing `VERSION_ID`/codename of the same `ID`). Precedence, high to
+//!    low: `etc/os-release`, `usr/lib/os-release`, `etc/lsb-release`, Red Hat family
+//!    `*-release` files and `etc/alpine-release`, `etc/system-release-cpe`,
+//!    `etc/debian_version`, a distroless `status.d` entry (Debian, no version).
+//! 2. **Settling.** [`crate::finish`] calls [`settle`] with the chosen release. It:
+//!    - gives OS packages whose ecosystem has no release the OS's ecosystem when both use
+//!      the same version scheme (dpkg packages are found as `Debian` and become
+//!      `Ubuntu:22.04:LTS` on Ubuntu; rpm ones are found as `Red Hat` and become
+//!      `AlmaLinux:9` on AlmaLinux);
+//!    - rewrites the purl namespace to the OS `ID` and adds `distro=<id>-<version_id>`
+//!      (`pkg:deb/debian/libc6@2.36-9?arch=amd64&distro=debian-12`), as syft does;
+//!    - attaches **file lists** to their packages: `var/lib/dpkg/info/<pkg>[:arch].list` and
+//!      distroless `status.d/<pkg>.md5sums` are parsed into placeholder packages with an
+//!      empty `version` (see [`dpkg::is_file_list`]); `settle` moves their `files` onto the
+//!      dpkg package of the same name (and arch when the list names one) from the same
+//!      root, then drops the placeholders. A list whose package is not installed is dropped.
+
+use scry_core::{Ecosystem, OsRelease, Package, PackageManager};
 
 use crate::Cataloger;
+
+pub mod apk;
+pub mod deb822;
+pub mod dpkg;
+pub mod release;
+pub mod rpm;
 
 /// The OS catalogers.
 #[must_use]
 pub fn catalogers() -> Vec<Box<dyn Cataloger>> {
-    Vec::new()
+    vec![
+        Box::new(release::OsReleaseCataloger),
+        Box::new(dpkg::DpkgCataloger),
+        Box::new(apk::ApkCataloger),
+        Box::new(rpm::RpmCataloger),
+    ]
+}
+
+/// Settles OS packages once the whole target was read; see the module docs. Called by
+/// [`crate::finish`] before its own ecosystem and duplicate handling.
+pub fn settle(os: Option<&OsRelease>, packages: &mut Vec<Package>) {
+    dpkg::attach_file_lists(packages);
+    let Some(os) = os else { return };
+    let eco = os.ecosystem();
+    for p in packages.iter_mut() {
+        if !matches!(
+            p.package_manager,
+            PackageManager::Dpkg | PackageManager::Apk | PackageManager::Rpm
+        ) {
+            continue;
+        }
+        if let Some(eco) = &eco
+            && p.ecosystem.release().is_none()
+            && p.ecosystem.kind().is_os()
+            && p.ecosystem.version_scheme() == eco.version_scheme()
+        {
+            p.ecosystem = eco.clone();
+        }
+        if let Some(purl) = &p.purl {
+            p.purl = Some(purl_with_distro(purl, os));
+        }
+    }
+}
+
+/// `pkg:<type>/<ns>/...` with the namespace replaced by the OS id and a `distro`
+/// qualifier added (kept as is when it already has one).
+fn purl_with_distro(purl: &str, os: &OsRelease) -> String {
+    if os.id.is_empty() || purl.contains("distro=") {
+        return purl.to_owned();
+    }
+    let Some(rest) = purl.strip_prefix("pkg:") else {
+        return purl.to_owned();
+    };
+    let mut parts = rest.splitn(3, '/');
+    let (Some(ty), Some(_ns), Some(tail)) = (parts.next(), parts.next(), parts.next()) else {
+        return purl.to_owned();
+    };
+    let distro = match &os.version_id {
+        Some(v) => format!("{}-{}", os.id, v),
+        None => os.id.clone(),
+    };
+    let sep = if tail.contains('?') { '&' } else { '?' };
+    format!(
+        "pkg:{ty}/{}/{tail}{sep}distro={}",
+        pct(&os.id),
+        pct(&distro)
+    )
+}
+
+/// Percent-encodes a purl component: everything but `A-Za-z0-9.-_~`.
+pub(crate) fn pct(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `pkg:<ty>/<ns>/<name>@<version>?<qualifiers>` with every part percent-encoded and
+/// empty qualifiers left out (qualifiers are given sorted by key).
+pub(crate) fn purl(
+    ty: &str,
+    ns: &str,
+    name: &str,
+    version: &str,
+    quals: &[(&str, &str)],
+) -> String {
+    let mut s = format!("pkg:{ty}/{}/{}@{}", pct(ns), pct(name), pct(version));
+    let mut sep = '?';
+    for (k, v) in quals {
+        if v.is_empty() {
+            continue;
+        }
+        s.push(sep);
+        s.push_str(k);
+        s.push('=');
+        s.push_str(&pct(v));
+        sep = '&';
+    }
+    s
+}
+
+/// A bare OS package of `manager` in `ecosystem` found at `path`; callers fill the rest.
+pub(crate) fn os_package(
+    name: &str,
+    version: &str,
+    ecosystem: Ecosystem,
+    manager: PackageManager,
+    path: &str,
+) -> Package {
+    Package {
+        name: name.to_owned(),
+        version: version.to_owned(),
+        ecosystem,
+        package_manager: manager,
+        purl: None,
+        source_name: None,
+        source_version: None,
+        epoch: None,
+        release: None,
+        arch: None,
+        path: path.to_owned(),
+        layer: None,
+        dependency: None,
+        files: Vec::new(),
+        licenses: Vec::new(),
+    }
 }

@@ -7,3 +7,5 @@ mod lang_rust_go; // Cargo.lock, cargo-auditable, go.mod, Go binaries
 mod lang_fuzz; // arbitrary, truncated and mutated input never panics
 mod lang_misc; // Gemfile.lock, gemspec, composer, NuGet, pubspec.lock, mix.lock
 mod lang_java; // jar/war/ear, gradle.lockfile, pom.xml
+mod os; // os-release, dpkg, apk against os/ fixtures and dpkg-query
+mod os_rpm; // rpm BDB/NDB/SQLite against go-rpmdb fixtures

@@ -1,0 +1,254 @@
+//! rpm databases (Berkeley DB, NDB, SQLite) against go-rpmdb's fixtures and the expected
+//! package list go-rpmdb keeps beside them, plus corrupt and hostile databases.
+
+use std::collections::BTreeSet;
+
+use scry_catalog::os::rpm::{self, Header};
+use scry_catalog::{Cataloger, Limits};
+use scry_core::Package;
+
+use crate::os::{mutate, os_fixtures};
+
+fn parse(path: &str, fixture: &str) -> scry_catalog::Found {
+    let bytes = std::fs::read(os_fixtures().join(fixture)).expect("fixture readable");
+    rpm::RpmCataloger
+        .parse(path, &bytes, &Limits::default())
+        .unwrap_or_else(|e| panic!("{fixture}: {e}"))
+}
+
+fn find<'a>(ps: &'a [Package], name: &str) -> &'a Package {
+    ps.iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("{name} missing"))
+}
+
+/// NDB: the 35 packages go-rpmdb's test expects of this database (`rpm -qa` inside the
+/// image), name, version-release and arch each, in database order.
+#[test]
+fn ndb_sle15_matches_rpm_qa() {
+    let found = parse(
+        "var/lib/rpm/Packages.db",
+        "suse/go-rpmdb/sle15-bci/Packages.db",
+    );
+    assert!(found.warnings.is_empty(), "{:?}", found.warnings);
+    let want: Vec<(String, String, String)> = include_str!("os_data/sle15-bci.expected.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split(' ').collect();
+            (f[1].to_owned(), f[2].to_owned(), f[0].to_owned())
+        })
+        .collect();
+    let got: Vec<(String, String, String)> = found
+        .packages
+        .iter()
+        .map(|p| {
+            (
+                p.name.clone(),
+                p.version.clone(),
+                p.arch.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(want.len(), 35);
+    assert_eq!(got, want);
+    let gcc = find(&found.packages, "libstdc++6");
+    assert_eq!(
+        gcc.source_version, None,
+        "same version-release as the binary"
+    );
+    assert_eq!(
+        gcc.purl.as_deref(),
+        Some("pkg:rpm/redhat/libstdc%2B%2B6@11.2.1%2Bgit610-1.3.9?arch=x86_64")
+    );
+    let readline = find(&found.packages, "libreadline7");
+    assert_eq!(readline.source_name.as_deref(), Some("bash"));
+    assert_eq!(readline.source_version.as_deref(), Some("4.4-19.6.1"));
+    assert!(
+        find(&found.packages, "bash")
+            .files
+            .contains(&"/usr/bin/bash".to_owned())
+    );
+}
+
+/// SQLite: CBL-Mariner 2.0; curl as go-rpmdb's `curl.json` describes it.
+#[test]
+fn sqlite_mariner() {
+    let found = parse(
+        "var/lib/rpm/rpmdb.sqlite",
+        "mariner/go-rpmdb/cbl-mariner-2.0/rpmdb.sqlite",
+    );
+    assert!(found.warnings.is_empty(), "{:?}", found.warnings);
+    assert!(found.packages.len() > 20, "{}", found.packages.len());
+    let curl = find(&found.packages, "curl");
+    assert_eq!(curl.version, "7.76.0-6.cm2");
+    assert_eq!(curl.release.as_deref(), Some("6.cm2"));
+    assert_eq!(curl.epoch, None);
+    assert_eq!(curl.arch.as_deref(), Some("x86_64"));
+    assert_eq!(curl.source_name.as_deref(), Some("curl"));
+    assert_eq!(curl.licenses, vec!["MIT".to_owned()]);
+    assert_eq!(
+        curl.files,
+        [
+            "/usr/bin/curl",
+            "/usr/bin/curl-config",
+            "/usr/share/licenses/curl",
+            "/usr/share/licenses/curl/COPYING",
+            "/usr/share/man/man1/curl-config.1.gz",
+            "/usr/share/man/man1/curl.1.gz",
+        ]
+    );
+    let names: BTreeSet<&str> = found.packages.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names.len(), found.packages.len(), "each package once");
+}
+
+/// Berkeley DB hash databases.
+#[test]
+fn bdb_fixtures() {
+    let found = parse("var/lib/rpm/Packages", "redhat/go-rpmdb/libuuid/Packages");
+    assert!(found.warnings.is_empty(), "{:?}", found.warnings);
+    assert!(found.packages.iter().any(|p| p.name == "libuuid"));
+
+    let found = parse("var/lib/rpm/Packages", "redhat/syft/rpm/Packages");
+    assert!(found.warnings.is_empty(), "{:?}", found.warnings);
+    assert!(!found.packages.is_empty());
+
+    let found = parse(
+        "var/lib/rpm/Packages",
+        "redhat/osv-scalibr/rpm/Packages_epoch",
+    );
+    assert!(found.warnings.is_empty(), "{:?}", found.warnings);
+    assert!(found.packages.iter().any(|p| p.epoch.is_some()));
+    for p in found.packages.iter().filter(|p| p.epoch.is_some()) {
+        let e = p.epoch.unwrap_or_default();
+        assert!(p.version.starts_with(&format!("{e}:")), "{}", p.version);
+        assert!(
+            p.purl
+                .as_deref()
+                .is_some_and(|u| u.contains(&format!("epoch={e}")))
+        );
+    }
+}
+
+#[test]
+fn empty_invalid_and_blob() {
+    let found = parse(
+        "var/lib/rpm/rpmdb.sqlite",
+        "redhat/osv-scalibr/rpm/empty.sqlite",
+    );
+    assert!(found.packages.is_empty());
+    for f in [
+        "redhat/osv-scalibr/rpm/invalid",
+        "redhat/syft/rpm/bad/bad.rpm",
+    ] {
+        let bytes = std::fs::read(os_fixtures().join(f)).expect("fixture");
+        let e = rpm::RpmCataloger
+            .parse("var/lib/rpm/Packages", &bytes, &Limits::default())
+            .expect_err("not a database");
+        assert!(e.to_string().starts_with("var/lib/rpm/Packages: "), "{e}");
+    }
+    let blob = std::fs::read(os_fixtures().join("redhat/go-rpmdb/blob.bin")).expect("fixture");
+    let h = Header::parse(&blob).expect("go-rpmdb's single header blob");
+    assert!(h.string(1000).expect("NAME").is_some());
+    assert_eq!(
+        h.string(1000).expect("NAME"),
+        Some("publicsuffix-list-dafsa")
+    );
+    // Its DIRINDEXES are (0, 1, 2, 4) for 4 DIRNAMES: refused, not followed.
+    let e = h.files().expect_err("index out of range");
+    assert!(e.contains("dir index 4 beyond 4 dirnames"), "{e}");
+}
+
+#[test]
+fn wants() {
+    let c = rpm::RpmCataloger;
+    for p in [
+        "var/lib/rpm/Packages",
+        "var/lib/rpm/Packages.db",
+        "var/lib/rpm/rpmdb.sqlite",
+        "usr/lib/sysimage/rpm/rpmdb.sqlite",
+    ] {
+        assert!(c.wants(p), "{p}");
+    }
+    assert!(!c.wants("var/lib/rpm/Name"));
+    assert!(!c.wants("home/x/Packages"));
+}
+
+/// Corrupt databases: loops in page chains, offsets out of range, truncation.
+#[test]
+fn corrupt_databases_fail_with_reasons() {
+    let l = Limits::default();
+    let c = rpm::RpmCataloger;
+    // BDB: point every overflow page's next pointer at itself.
+    let mut bdb =
+        std::fs::read(os_fixtures().join("redhat/go-rpmdb/libuuid/Packages")).expect("fixture");
+    let ps = u32::from_le_bytes(bdb[20..24].try_into().expect("4 bytes")) as usize;
+    for n in 1..bdb.len() / ps {
+        if bdb[n * ps + 25] == 7 && bdb[n * ps + 16..n * ps + 20] != [0; 4] {
+            let me = u32::try_from(n).expect("small").to_le_bytes();
+            bdb[n * ps + 16..n * ps + 20].copy_from_slice(&me);
+        }
+    }
+    let e = c.parse("var/lib/rpm/Packages", &bdb, &l).expect_err("loop");
+    assert!(e.reason.contains("loops"), "{e}");
+    // Truncated files.
+    for f in [
+        "redhat/go-rpmdb/libuuid/Packages",
+        "suse/go-rpmdb/sle15-bci/Packages.db",
+        "mariner/go-rpmdb/cbl-mariner-2.0/rpmdb.sqlite",
+    ] {
+        let b = std::fs::read(os_fixtures().join(f)).expect("fixture");
+        for cut in [20, 100, 4096, 5000, b.len() / 2] {
+            if let Ok(found) = c.parse("var/lib/rpm/Packages", &b[..cut], &l) {
+                // A prefix may hold whole pages: it may then give fewer packages.
+                let _ = found;
+            }
+        }
+    }
+}
+
+mod hostile {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn seeds() -> Vec<Vec<u8>> {
+        [
+            "redhat/go-rpmdb/libuuid/Packages",
+            "suse/go-rpmdb/sle15-bci/Packages.db",
+            "redhat/go-rpmdb/blob.bin",
+        ]
+        .iter()
+        .map(|f| std::fs::read(os_fixtures().join(f)).expect("fixture"))
+        .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn mutated_databases_never_panic(
+            which in 0usize..3,
+            flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..32),
+            cut in any::<usize>(),
+        ) {
+            let seed = &seeds()[which];
+            let b = mutate(seed, &flips, cut);
+            let _ = rpm::RpmCataloger.parse("var/lib/rpm/Packages", &b, &Limits::default());
+            if let Ok(h) = Header::parse(&b) {
+                let _ = h.files();
+                let _ = h.string(1000);
+            }
+        }
+
+        #[test]
+        fn mutated_sqlite_never_panics(
+            flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..32),
+            cut in any::<usize>(),
+        ) {
+            // Flip only within the first pages: schema, interior and first leaf pages.
+            let seed = std::fs::read(os_fixtures().join("mariner/go-rpmdb/cbl-mariner-2.0/rpmdb.sqlite")).expect("fixture");
+            let flips: Vec<(usize, u8)> = flips.into_iter().map(|(a, v)| (a % 65536, v)).collect();
+            let b = mutate(&seed, &flips, cut);
+            let _ = rpm::RpmCataloger.parse("var/lib/rpm/rpmdb.sqlite", &b, &Limits::default());
+        }
+    }
+}
