@@ -35,9 +35,9 @@
 //! - Lockfiles often list a package more than once (nested copies, several constraints);
 //!   each (name, version) is reported once per file.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use scry_core::{DependencyKind, Ecosystem, EcosystemKind, Package, PackageManager};
+use scry_core::{Dependency, DependencyKind, Ecosystem, EcosystemKind, Package, PackageManager};
 
 use crate::{CatalogError, Cataloger, Found, Limits};
 
@@ -170,6 +170,9 @@ pub(crate) struct Collector<'a> {
     manager: PackageManager,
     limits: &'a Limits,
     seen: HashSet<(String, String)>,
+    index: HashMap<(String, String), usize>,
+    by_name: HashMap<String, Vec<usize>>,
+    edges: HashSet<(usize, usize)>,
     found: Found,
     full: bool,
 }
@@ -187,6 +190,9 @@ impl<'a> Collector<'a> {
             manager,
             limits,
             seen: HashSet::new(),
+            index: HashMap::new(),
+            by_name: HashMap::new(),
+            edges: HashSet::new(),
             found: Found::default(),
             full: false,
         }
@@ -234,6 +240,10 @@ impl<'a> Collector<'a> {
             return None;
         }
         let purl = purl_for(&self.eco, name, version);
+        let idx = self.found.packages.len();
+        self.index
+            .insert((name.to_owned(), version.to_owned()), idx);
+        self.by_name.entry(name.to_owned()).or_default().push(idx);
         self.found.packages.push(Package {
             name: name.to_owned(),
             version: version.to_owned(),
@@ -252,6 +262,47 @@ impl<'a> Collector<'a> {
             licenses: Vec::new(),
         });
         Some(self.found.packages.len() - 1)
+    }
+
+    /// The index of a package already added.
+    pub(crate) fn index_of(&self, name: &str, version: &str) -> Option<usize> {
+        self.index
+            .get(&(name.to_owned(), version.to_owned()))
+            .copied()
+    }
+
+    /// The package named `name`: the one with `version` when given and present, else the
+    /// only one of that name (`None` when the name is ambiguous or absent).
+    pub(crate) fn resolve(&self, name: &str, version: Option<&str>) -> Option<usize> {
+        if let Some(v) = version
+            && let Some(i) = self.index_of(name, v)
+        {
+            return Some(i);
+        }
+        match self.by_name.get(name).map(Vec::as_slice) {
+            Some([only]) => Some(*only),
+            _ => None,
+        }
+    }
+
+    /// Records that package `from` depends on package `to`.
+    pub(crate) fn edge(&mut self, from: usize, to: usize) {
+        if from != to && self.edges.insert((from, to)) {
+            self.found.dependencies.push(Dependency { from, to });
+        }
+    }
+
+    /// Records edges from `from` to each named package, resolved with [`Self::resolve`].
+    pub(crate) fn edges_by_name<'n>(
+        &mut self,
+        from: usize,
+        to: impl IntoIterator<Item = (&'n str, Option<&'n str>)>,
+    ) {
+        for (name, version) in to {
+            if let Some(t) = self.resolve(name, version) {
+                self.edge(from, t);
+            }
+        }
     }
 
     /// A warning about an entry of this file.

@@ -64,6 +64,10 @@ pub struct Found {
     pub warnings: Vec<CatalogError>,
     /// The OS release, when the file was one (`etc/os-release` and fallbacks).
     pub os: Option<OsRelease>,
+    /// Dependency edges between this file's `packages` (indexes: `from` depends on `to`),
+    /// where the format lists them (language lockfiles); empty otherwise. A driver that
+    /// merges files offsets the indexes into its inventory's `dependencies`.
+    pub dependencies: Vec<scry_core::Dependency>,
 }
 
 /// One source format of packages.

@@ -109,6 +109,8 @@ fn parse_package_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found
                 direct_dev.extend(m.keys().map(String::as_str));
             }
         }
+        // Install path -> package index, for the edges.
+        let mut at_key: HashMap<&str, usize> = HashMap::new();
         for (key, entry) in packages {
             if key.is_empty() {
                 continue;
@@ -145,9 +147,46 @@ fn parse_package_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found
                 Some(DependencyKind::Transitive)
             };
             c.add(name, &version, kind);
+            if let Some(i) = c.index_of(name, &version) {
+                at_key.insert(key.as_str(), i);
+            }
+        }
+        // Edges: Node resolution, nearest `node_modules` first.
+        for (key, entry) in packages {
+            let Some(&from) = at_key.get(key.as_str()) else {
+                continue;
+            };
+            for field in ["dependencies", "optionalDependencies", "peerDependencies"] {
+                let Some(m) = entry.get(field).and_then(Value::as_object) else {
+                    continue;
+                };
+                for dep in m.keys() {
+                    let mut base = key.as_str();
+                    loop {
+                        let candidate = format!("{base}/node_modules/{dep}");
+                        if let Some(&to) = at_key.get(candidate.as_str()) {
+                            c.edge(from, to);
+                            break;
+                        }
+                        match base.rfind("/node_modules/") {
+                            Some(i) => base = &base[..i],
+                            None => {
+                                if let Some(&to) =
+                                    at_key.get(format!("node_modules/{dep}").as_str())
+                                {
+                                    c.edge(from, to);
+                                }
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
         }
     } else if let Some(deps) = obj.get("dependencies").and_then(Value::as_object) {
         walk_v1(&mut c, deps, 0, limits);
+        let mut scopes = vec![deps];
+        link_v1(&mut c, &mut scopes, limits);
     } else if obj.contains_key("lockfileVersion") || obj.contains_key("name") {
         // An empty lockfile.
     } else {
@@ -157,6 +196,48 @@ fn parse_package_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found
         ));
     }
     Ok(c.finish())
+}
+
+/// The package index of a v1 entry.
+fn v1_index(c: &Collector<'_>, name: &str, entry: &Value) -> Option<usize> {
+    let (real, version) = v1_version(name, jstr(entry, "version")?);
+    c.index_of(real, &version)
+}
+
+/// v1 edges: each `requires` name resolves to the nearest enclosing `dependencies` map
+/// that holds it (the entry's own nested ones first, then outwards).
+fn link_v1(
+    c: &mut Collector<'_>,
+    scopes: &mut Vec<&serde_json::Map<String, Value>>,
+    limits: &Limits,
+) {
+    let Some(&deps) = scopes.last() else {
+        return;
+    };
+    if scopes.len() > limits.max_depth.saturating_mul(16) {
+        return;
+    }
+    for (name, entry) in deps {
+        let Some(from) = v1_index(c, name, entry) else {
+            continue;
+        };
+        let nested = entry.get("dependencies").and_then(Value::as_object);
+        if let Some(req) = entry.get("requires").and_then(Value::as_object) {
+            for dep in req.keys() {
+                let found = nested
+                    .and_then(|n| n.get(dep))
+                    .or_else(|| scopes.iter().rev().find_map(|m| m.get(dep)));
+                if let Some(to) = found.and_then(|e| v1_index(c, dep, e)) {
+                    c.edge(from, to);
+                }
+            }
+        }
+        if let Some(n) = nested {
+            scopes.push(n);
+            link_v1(c, scopes, limits);
+            scopes.pop();
+        }
+    }
 }
 
 fn walk_v1(
@@ -228,16 +309,22 @@ fn parse_yarn_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, C
     {
         return Err(CatalogError::new(path, "not a yarn.lock: no entries"));
     }
-    // (header, fields) blocks.
+    // (header, fields) blocks, and each block's dependencies (name, range).
     let mut blocks: Vec<(&str, HashMap<&str, &str>)> = Vec::new();
+    let mut block_deps: Vec<Vec<(String, String)>> = Vec::new();
+    let mut in_deps = false;
     for line in s.lines() {
         if line.trim().is_empty() || line.trim_start().starts_with('#') {
             continue;
         }
         if !line.starts_with(' ') {
             let header = line.trim_end();
+            in_deps = false;
             match header.strip_suffix(':') {
-                Some(h) => blocks.push((h, HashMap::new())),
+                Some(h) => {
+                    blocks.push((h, HashMap::new()));
+                    block_deps.push(Vec::new());
+                }
                 None => {
                     c.warn(format!("line `{}`: not an entry header", truncate(header)));
                 }
@@ -246,9 +333,24 @@ fn parse_yarn_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, C
         }
         // Fields at indent 2 (`key value` or `key: value`); deeper ones are dependency lists.
         let indent = line.len() - line.trim_start().len();
+        if indent == 4 && in_deps {
+            let body = line.trim();
+            let (k, v) = body
+                .split_once(": ")
+                .or_else(|| body.split_once(' '))
+                .unwrap_or((body, ""));
+            if let Some(d) = block_deps.last_mut() {
+                d.push((unquote(k).to_owned(), unquote(v).to_owned()));
+            }
+            continue;
+        }
         if indent != 2 {
             continue;
         }
+        in_deps = matches!(
+            line.trim().trim_end_matches(':'),
+            "dependencies" | "optionalDependencies"
+        );
         let Some((_, fields)) = blocks.last_mut() else {
             continue;
         };
@@ -261,7 +363,10 @@ fn parse_yarn_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, C
         };
         fields.insert(unquote(k), unquote(v));
     }
-    for (header, fields) in &blocks {
+    // Every specifier of a block (`name@range`) -> the block's package index.
+    let mut by_spec: HashMap<String, usize> = HashMap::new();
+    let mut block_index: Vec<Option<usize>> = vec![None; blocks.len()];
+    for (bi, (header, fields)) in blocks.iter().enumerate() {
         if *header == "__metadata" {
             continue;
         }
@@ -307,6 +412,27 @@ fn parse_yarn_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, C
             version = commit.to_owned();
         }
         c.add(&name, &version, None);
+        if let Some(i) = c.index_of(&name, &version) {
+            block_index[bi] = Some(i);
+            for spec in header.split(',') {
+                by_spec.insert(unquote(spec).to_owned(), i);
+            }
+        }
+    }
+    for (bi, deps) in block_deps.iter().enumerate() {
+        let Some(from) = block_index[bi] else {
+            continue;
+        };
+        for (name, range) in deps {
+            let to = by_spec
+                .get(&format!("{name}@{range}"))
+                .or_else(|| by_spec.get(&format!("{name}@npm:{range}")))
+                .copied()
+                .or_else(|| c.resolve(name, None));
+            if let Some(to) = to {
+                c.edge(from, to);
+            }
+        }
     }
     Ok(c.finish())
 }
@@ -413,6 +539,47 @@ fn parse_pnpm_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, C
             (None, None) => None,
         };
         c.add(&name, &version, kind);
+    }
+    // Edges: `dependencies` of `packages` (v5, v6) or `snapshots` (v9) entries.
+    for section in ["packages", "snapshots"] {
+        let Some(entries) = doc.get(section).and_then(Value::as_object) else {
+            continue;
+        };
+        for (key, entry) in entries {
+            let Some((name, version)) = pnpm_key(key, v5) else {
+                continue;
+            };
+            let Some(from) = c.index_of(&name, &version) else {
+                continue;
+            };
+            for field in ["dependencies", "optionalDependencies"] {
+                let Some(m) = entry.get(field).and_then(Value::as_object) else {
+                    continue;
+                };
+                for (dep, reference) in m {
+                    let Some(reference) = reference.as_str() else {
+                        continue;
+                    };
+                    let (dep_name, dep_version) = if reference.starts_with('/') {
+                        match pnpm_key(reference, v5) {
+                            Some(nv) => nv,
+                            None => continue,
+                        }
+                    } else {
+                        let v = reference.split('(').next().unwrap_or(reference);
+                        let v = if v5 {
+                            v.split('_').next().unwrap_or(v)
+                        } else {
+                            v
+                        };
+                        (dep.clone(), v.to_owned())
+                    };
+                    if let Some(to) = c.resolve(&dep_name, Some(&dep_version)) {
+                        c.edge(from, to);
+                    }
+                }
+            }
+        }
     }
     Ok(c.finish())
 }

@@ -164,7 +164,40 @@ fn parse_poetry(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, Cata
         }
         c.add(name, &version, dev.then_some(DependencyKind::Dev));
     }
+    link_by_normalised_name(&mut c, packages_array(&t, "package"), |p| {
+        p.get("dependencies")
+            .and_then(toml::Value::as_table)
+            .map(|t| t.keys().cloned().collect())
+            .unwrap_or_default()
+    });
     Ok(c.finish())
+}
+
+/// Edges between a TOML lockfile's packages, by PEP 503-normalised name: `deps` lists the
+/// names a package entry depends on.
+fn link_by_normalised_name(
+    c: &mut Collector<'_>,
+    pkgs: &[toml::Value],
+    deps: impl Fn(&toml::Value) -> Vec<String>,
+) {
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut entries = Vec::new();
+    for p in pkgs {
+        let (Some(name), Some(version)) = (tstr(p, "name"), tstr(p, "version")) else {
+            continue;
+        };
+        if let Some(i) = c.index_of(name, version) {
+            by_name.entry(pep503(name)).or_default().push(i);
+            entries.push((i, p));
+        }
+    }
+    for (from, p) in entries {
+        for d in deps(p) {
+            if let Some([to]) = by_name.get(&pep503(&d)).map(Vec::as_slice) {
+                c.edge(from, *to);
+            }
+        }
+    }
 }
 
 fn parse_pipfile(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, CatalogError> {
@@ -254,6 +287,16 @@ fn parse_uv(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, CatalogE
         }
         c.add(name, &version, kind);
     }
+    link_by_normalised_name(&mut c, pkgs, |p| {
+        p.get("dependencies")
+            .and_then(toml::Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|d| tstr(d, "name").map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
     Ok(c.finish())
 }
 

@@ -42,6 +42,8 @@ fn parse_gemfile_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found
     let mut section = "";
     let mut in_specs = false;
     let mut specs: Vec<(String, String)> = Vec::new();
+    // (spec index, dependency name) at indent 6 under a spec.
+    let mut spec_deps: Vec<(usize, String)> = Vec::new();
     let mut direct: HashSet<String> = HashSet::new();
     let mut any_section = false;
     for (n, line) in s.lines().enumerate() {
@@ -68,6 +70,9 @@ fn parse_gemfile_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found
                     let version = rest.trim_end_matches(')');
                     let version = version.split('-').next().unwrap_or(version);
                     specs.push((name.to_owned(), version.to_owned()));
+                } else if indent == 6 && in_specs && !specs.is_empty() {
+                    let dep = body.split(' ').next().unwrap_or(body);
+                    spec_deps.push((specs.len() - 1, dep.to_owned()));
                 }
             }
             "DEPENDENCIES" if indent == 2 => {
@@ -83,15 +88,21 @@ fn parse_gemfile_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found
             "not a Gemfile.lock: no `GEM` or `DEPENDENCIES` section",
         ));
     }
-    for (name, version) in specs {
+    for (name, version) in &specs {
         let kind = if direct.is_empty() {
             None
-        } else if direct.contains(&name) {
+        } else if direct.contains(name) {
             Some(DependencyKind::Direct)
         } else {
             Some(DependencyKind::Transitive)
         };
-        c.add(&name, &version, kind);
+        c.add(name, version, kind);
+    }
+    for (si, dep) in spec_deps {
+        let (name, version) = &specs[si];
+        if let Some(from) = c.index_of(name, version) {
+            c.edges_by_name(from, [(dep.as_str(), None)]);
+        }
     }
     Ok(c.finish())
 }

@@ -74,6 +74,27 @@ fn parse_cargo_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, 
         }
         c.add(name, version, None);
     }
+    // Edges: `dependencies = ["name", "name version", "name version (source)"]`.
+    for p in pkgs {
+        let (Some(name), Some(version)) = (tstr(p, "name"), tstr(p, "version")) else {
+            continue;
+        };
+        let Some(from) = c.index_of(name, version) else {
+            continue;
+        };
+        let Some(deps) = p.get("dependencies").and_then(toml::Value::as_array) else {
+            continue;
+        };
+        for d in deps.iter().filter_map(toml::Value::as_str) {
+            let mut it = d.split_whitespace();
+            let (Some(n), v) = (it.next(), it.next()) else {
+                continue;
+            };
+            if let Some(to) = c.resolve(n, v) {
+                c.edge(from, to);
+            }
+        }
+    }
     Ok(c.finish())
 }
 
@@ -129,6 +150,32 @@ fn parse_auditable(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, C
         }
         let kind = (super::jstr(p, "kind") == Some("build")).then_some(DependencyKind::Dev);
         c.add(name, version, kind);
+    }
+    // Edges: `dependencies` are indexes into the section's own list.
+    let idx = |i: usize| {
+        let p = pkgs.get(i)?;
+        c.index_of(super::jstr(p, "name")?, super::jstr(p, "version")?)
+    };
+    let mut edges = Vec::new();
+    for (i, p) in pkgs.iter().enumerate() {
+        let Some(from) = idx(i) else { continue };
+        for d in p
+            .get("dependencies")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(to) = d
+                .as_u64()
+                .and_then(|d| usize::try_from(d).ok())
+                .and_then(idx)
+            {
+                edges.push((from, to));
+            }
+        }
+    }
+    for (from, to) in edges {
+        c.edge(from, to);
     }
     Ok(c.finish())
 }

@@ -9,3 +9,4 @@ mod lang_misc; // Gemfile.lock, gemspec, composer, NuGet, pubspec.lock, mix.lock
 mod lang_java; // jar/war/ear, gradle.lockfile, pom.xml
 mod os; // os-release, dpkg, apk against os/ fixtures and dpkg-query
 mod os_rpm; // rpm BDB/NDB/SQLite against go-rpmdb fixtures
+mod lang_edges; // dependency edges between a lockfile's packages
