@@ -115,7 +115,11 @@ impl Store {
         let mut buf = BufReader::new(file);
         let kind = sniff(&mut buf, &input)?;
         if kind == Compression::None {
-            let mut archive = tar::Archive::new(buf.into_inner());
+            // The sniff buffered some bytes: start the tar from the file's beginning.
+            let mut file = buf.into_inner();
+            file.seek(SeekFrom::Start(0))
+                .map_err(|e| ImageError::io(p, e))?;
+            let mut archive = tar::Archive::new(file);
             let mut index = HashMap::new();
             let entries = archive
                 .entries_with_seek()
@@ -274,6 +278,7 @@ fn packed_pass(
     let mut archive =
         tar::Archive::new(Plain::new(Decoder::new(kind, buf, &input)?, false, &meter));
     let entries = archive.entries().map_err(|e| meter.error(&e))?;
+    let mut scratch = vec![0u8; 64 * 1024];
     meter.header_mode(0);
     for e in entries {
         meter.data_mode();
@@ -286,6 +291,9 @@ fn packed_pass(
             if f(&name, size, &mut e).map_err(|err| meter.error(&err))? {
                 return Ok(());
             }
+        }
+        if !e.header().entry_type().is_gnu_sparse() {
+            drain(&mut e, &mut scratch).map_err(|err| meter.error(&err))?;
         }
         meter.header_mode(0);
     }
