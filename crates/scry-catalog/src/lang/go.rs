@@ -149,7 +149,9 @@ fn parse_go_mod(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, Cata
         }
     }
     if let Some(v) = toolchain.or(go_version) {
-        c.add("stdlib", &v, None);
+        // `go1.23.6-xyz` / `+auto` suffixes name a custom build of that release.
+        let v = v.split(['-', '+']).next().unwrap_or(&v);
+        c.add("stdlib", v, None);
     }
     Ok(c.finish())
 }

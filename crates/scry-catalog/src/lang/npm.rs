@@ -7,8 +7,9 @@
 //!   (aliases). `link: true` entries point at workspace folders and are skipped; the
 //!   folders themselves (keys without `node_modules/`) are workspace members, not
 //!   dependencies, and are skipped too.
-//! - v1 aliases write `"version": "npm:real-name@1.0.0"`; git dependencies write the git
-//!   URL as version: the commit after `#` is kept as the version.
+//! - v1 aliases write `"version": "npm:real-name@1.0.0"`; v1 git dependencies write the git
+//!   URL as version: the commit after `#` stands in as the version (nothing better is
+//!   there). v2/v3, yarn and pnpm git dependencies keep their declared version.
 //! - yarn v1 and berry share one shape (header line of specifiers, indented fields), so one
 //!   small line reader handles both; berry `@workspace:`/`@link:`/`@portal:`/`@patch:`
 //!   entries of the project itself are skipped.
@@ -127,13 +128,9 @@ fn parse_package_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found
                 c.warn(format!("`{key}`: no version"));
                 continue;
             };
-            let (name, mut version) = v1_version(name, version);
-            if let Some(resolved) = jstr(entry, "resolved")
-                && resolved.starts_with("git")
-                && let Some((_, commit)) = resolved.rsplit_once('#')
-            {
-                version = commit.to_owned();
-            }
+            // Git dependencies keep their declared version (what advisories range over);
+            // the commit is in `resolved`.
+            let (name, version) = v1_version(name, version);
             let dev = entry.get("dev").and_then(Value::as_bool) == Some(true);
             let top = !key.contains("/node_modules/") && key.starts_with("node_modules/");
             let kind = if top && direct.contains(install_name) {
@@ -400,16 +397,10 @@ fn parse_yarn_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, C
             c.warn(format!("`{}`: no version", truncate(header)));
             continue;
         };
-        let mut version = version.to_owned();
-        // Git dependencies: the commit is the most precise version.
+        // Git dependencies keep their declared version; `0.0.0-use.local` is the project.
+        let version = version.to_owned();
         if version == "0.0.0-use.local" {
             continue;
-        }
-        if let Some(resolved) = fields.get("resolved")
-            && (resolved.starts_with("git") || resolved.contains(".git#"))
-            && let Some((_, commit)) = resolved.rsplit_once('#')
-        {
-            version = commit.to_owned();
         }
         c.add(&name, &version, None);
         if let Some(i) = c.index_of(&name, &version) {

@@ -10,6 +10,7 @@
 //! - poetry marks dev packages with `category = "dev"` (1.x) or `groups = [...]` without
 //!   `main` (2.x); pdm with `groups` without `default`; Pipfile.lock with the `develop`
 //!   section; uv with the root package's `dev-dependencies` / `optional-dependencies`.
+//! - Git sources keep the package's declared version (advisories range over versions).
 //! - uv's root (`source = { editable = "." }` / `virtual`) is the project itself and is
 //!   reported like trivy does (as a package), its dependencies as direct.
 
@@ -155,14 +156,7 @@ fn parse_poetry(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, Cata
         let groups = str_list(p, "groups");
         let dev = tstr(p, "category") == Some("dev")
             || (!groups.is_empty() && !groups.iter().any(|g| g == "main"));
-        let mut version = version.to_owned();
-        if let Some(src) = p.get("source")
-            && tstr(src, "type") == Some("git")
-            && let Some(commit) = tstr(src, "resolved_reference")
-        {
-            version = commit.to_owned();
-        }
-        c.add(name, &version, dev.then_some(DependencyKind::Dev));
+        c.add(name, version, dev.then_some(DependencyKind::Dev));
     }
     link_by_normalised_name(&mut c, packages_array(&t, "package"), |p| {
         p.get("dependencies")
@@ -279,13 +273,7 @@ fn parse_uv(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, CatalogE
         } else {
             Some(DependencyKind::Dev)
         };
-        let mut version = version.to_owned();
-        if let Some(git) = p.get("source").and_then(|s| tstr(s, "git"))
-            && let Some((_, commit)) = git.rsplit_once('#')
-        {
-            version = commit.to_owned();
-        }
-        c.add(name, &version, kind);
+        c.add(name, version, kind);
     }
     link_by_normalised_name(&mut c, pkgs, |p| {
         p.get("dependencies")
@@ -310,11 +298,7 @@ fn parse_pdm(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, Catalog
         };
         let groups = str_list(p, "groups");
         let dev = !groups.is_empty() && !groups.iter().any(|g| g == "default");
-        let mut version = version.to_owned();
-        if let Some(rev) = tstr(p, "revision") {
-            version = rev.to_owned();
-        }
-        c.add(name, &version, dev.then_some(DependencyKind::Dev));
+        c.add(name, version, dev.then_some(DependencyKind::Dev));
     }
     Ok(c.finish())
 }

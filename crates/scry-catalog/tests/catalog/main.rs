@@ -10,3 +10,4 @@ mod lang_java; // jar/war/ear, gradle.lockfile, pom.xml
 mod os; // os-release, dpkg, apk against os/ fixtures and dpkg-query
 mod os_rpm; // rpm BDB/NDB/SQLite against go-rpmdb fixtures
 mod lang_edges; // dependency edges between a lockfile's packages
+mod lang_dump; // SCRY_DUMP=cataloger:path:fixture prints what a cataloger finds
