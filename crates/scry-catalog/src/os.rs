@@ -97,12 +97,13 @@ fn purl_with_distro(purl: &str, os: &OsRelease) -> String {
         Some(v) => format!("{}-{}", os.id, v),
         None => os.id.clone(),
     };
-    let sep = if tail.contains('?') { '&' } else { '?' };
-    format!(
-        "pkg:{ty}/{}/{tail}{sep}distro={}",
-        pct(&os.id),
-        pct(&distro)
-    )
+    // Qualifiers stay sorted by key, as the purl spec's canonical form wants.
+    let (path, quals) = tail.split_once('?').unwrap_or((tail, ""));
+    let distro = format!("distro={}", pct(&distro));
+    let mut quals: Vec<&str> = quals.split('&').filter(|q| !q.is_empty()).collect();
+    quals.push(&distro);
+    quals.sort_by_key(|q| q.split('=').next().unwrap_or(""));
+    format!("pkg:{ty}/{}/{path}?{}", pct(&os.id), quals.join("&"))
 }
 
 /// Percent-encodes a purl component: everything but `A-Za-z0-9.-_~`.
@@ -166,5 +167,65 @@ pub(crate) fn os_package(
         dependency: None,
         files: Vec::new(),
         licenses: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scry_core::EcosystemKind;
+
+    #[test]
+    fn settle_rpm_on_almalinux() {
+        let os = OsRelease {
+            id: "almalinux".into(),
+            version_id: Some("9.4".into()),
+            ..OsRelease::default()
+        };
+        let mut p = os_package(
+            "openssl",
+            "1:3.0.7-27.el9",
+            Ecosystem::new(EcosystemKind::RedHat),
+            PackageManager::Rpm,
+            "var/lib/rpm/rpmdb.sqlite",
+        );
+        p.purl = Some(purl(
+            "rpm",
+            "redhat",
+            "openssl",
+            "3.0.7-27.el9",
+            &[("arch", "x86_64"), ("epoch", "1")],
+        ));
+        let mut ps = vec![p];
+        settle(Some(&os), &mut ps);
+        assert_eq!(ps[0].ecosystem.to_string(), "AlmaLinux:9");
+        assert_eq!(
+            ps[0].purl.as_deref(),
+            Some("pkg:rpm/almalinux/openssl@3.0.7-27.el9?arch=x86_64&distro=almalinux-9.4&epoch=1")
+        );
+    }
+
+    #[test]
+    fn settle_dpkg_on_ubuntu() {
+        let os = OsRelease {
+            id: "ubuntu".into(),
+            version_id: Some("22.04".into()),
+            ..OsRelease::default()
+        };
+        let mut p = os_package(
+            "libc6",
+            "2.35-0ubuntu3.8",
+            Ecosystem::new(EcosystemKind::Debian),
+            PackageManager::Dpkg,
+            "var/lib/dpkg/status",
+        );
+        p.purl = Some(purl("deb", "debian", "libc6", "2.35-0ubuntu3.8", &[]));
+        let mut ps = vec![p];
+        settle(Some(&os), &mut ps);
+        assert_eq!(ps[0].ecosystem.to_string(), "Ubuntu:22.04:LTS");
+        assert_eq!(
+            ps[0].purl.as_deref(),
+            Some("pkg:deb/ubuntu/libc6@2.35-0ubuntu3.8?distro=ubuntu-22.04")
+        );
     }
 }

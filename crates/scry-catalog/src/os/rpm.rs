@@ -298,15 +298,22 @@ impl<'a> Header<'a> {
                 idx.len()
             ));
         }
-        base.iter()
-            .zip(idx)
-            .map(|(b, i)| {
-                let d = dirs
-                    .get(i as usize)
-                    .ok_or_else(|| format!("dir index {i} beyond {} dirnames", dirs.len()))?;
-                Ok(format!("{d}{b}"))
-            })
-            .collect()
+        // Dirnames are shared: the paths may be longer than the store, but not without
+        // bound (a hostile header pointing every basename at one huge dirname).
+        let budget = self.store.len().saturating_mul(32).saturating_add(1 << 20);
+        let mut used = 0usize;
+        let mut out = Vec::with_capacity(base.len());
+        for (b, i) in base.iter().zip(idx) {
+            let d = dirs
+                .get(i as usize)
+                .ok_or_else(|| format!("dir index {i} beyond {} dirnames", dirs.len()))?;
+            used = used.saturating_add(d.len() + b.len());
+            if used > budget {
+                return Err(format!("file paths exceed {budget} bytes"));
+            }
+            out.push(format!("{d}{b}"));
+        }
+        Ok(out)
     }
 }
 

@@ -252,3 +252,77 @@ mod hostile {
         }
     }
 }
+
+/// A header blob from `(tag, type, data)` entries, the data laid out in order.
+fn header_blob(entries: &[(u32, u32, u32, Vec<u8>)]) -> Vec<u8> {
+    let mut index = Vec::new();
+    let mut store = Vec::new();
+    for (tag, ty, count, data) in entries {
+        for v in [
+            *tag,
+            *ty,
+            u32::try_from(store.len()).expect("small"),
+            *count,
+        ] {
+            index.extend_from_slice(&v.to_be_bytes());
+        }
+        store.extend_from_slice(data);
+    }
+    let mut b = Vec::new();
+    b.extend_from_slice(&u32::try_from(entries.len()).expect("small").to_be_bytes());
+    b.extend_from_slice(&u32::try_from(store.len()).expect("small").to_be_bytes());
+    b.extend_from_slice(&index);
+    b.extend_from_slice(&store);
+    b
+}
+
+/// Every basename pointing at one huge dirname: refused instead of building gigabytes.
+#[test]
+fn file_list_amplification_is_bounded() {
+    let n = 10_000u32;
+    let mut dir = vec![b'd'; 100_000];
+    dir.push(0);
+    let names: Vec<u8> = (0..n).flat_map(|_| [b'b', 0]).collect();
+    let idx: Vec<u8> = (0..n).flat_map(|_| 0u32.to_be_bytes()).collect();
+    let blob = header_blob(&[
+        (1000, 6, 1, b"x\0".to_vec()),
+        (1116, 4, n, idx),
+        (1117, 8, n, names),
+        (1118, 8, 1, dir),
+    ]);
+    let h = Header::parse(&blob).expect("well-formed");
+    let e = h.files().expect_err("too large");
+    assert!(e.contains("file paths exceed"), "{e}");
+}
+
+/// A SQLite file whose table b-tree page names itself as its child.
+#[test]
+fn sqlite_cycle_is_an_error() {
+    let mut db = vec![0u8; 1024];
+    db[..16].copy_from_slice(b"SQLite format 3\0");
+    db[16..18].copy_from_slice(&512u16.to_be_bytes());
+    // Page 1: a leaf holding the schema row ("table", "Packages", "Packages", 2, "x").
+    let record: Vec<u8> = [
+        &[6u8, 23, 29, 29, 1, 15][..],
+        b"table",
+        b"Packages",
+        b"Packages",
+        &[2],
+        b"x",
+    ]
+    .concat();
+    let mut cell = vec![u8::try_from(record.len()).expect("small"), 1];
+    cell.extend_from_slice(&record);
+    db[400..400 + cell.len()].copy_from_slice(&cell);
+    db[100] = 0x0d;
+    db[103..105].copy_from_slice(&1u16.to_be_bytes());
+    db[105..107].copy_from_slice(&400u16.to_be_bytes());
+    db[108..110].copy_from_slice(&400u16.to_be_bytes());
+    // Page 2: an interior page with no cells whose right-most child is page 2.
+    db[512] = 0x05;
+    db[520..524].copy_from_slice(&2u32.to_be_bytes());
+    let e = rpm::RpmCataloger
+        .parse("var/lib/rpm/rpmdb.sqlite", &db, &Limits::default())
+        .expect_err("cycle");
+    assert!(e.reason.contains("cycle"), "{e}");
+}

@@ -10,8 +10,9 @@
 //! data starts after the header; the chain ends at next page 0.
 //!
 //! The whole file is scanned page by page (no bucket hashing), as go-rpmdb does. Hostile
-//! input: every page number is checked against the file, an overflow chain may visit each
-//! page once (a loop is an error), and a value never grows past its declared length.
+//! input: every page number is checked against the file, an overflow page may be read
+//! once per file (a loop or a shared chain is an error, and the work stays linear), and a
+//! value never grows past its declared length.
 //! Values stored inline (`H_KEYDATA`) are not read: rpm always stores headers off-page.
 
 use crate::Limits;
@@ -82,7 +83,9 @@ pub fn read_values(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<u8>>, String
     let pages = (bytes.len() / page_size).min(last.saturating_add(1));
     let page = |n: usize| bytes.get(n * page_size..(n + 1) * page_size);
     let mut out = Vec::new();
-    let mut visited = vec![0u32; pages];
+    // An overflow page belongs to one value: a page reached twice (a loop, or two
+    // values sharing a chain) is an error, which also keeps the work linear.
+    let mut visited = vec![false; pages];
     for n in 1..pages {
         let Some(p) = page(n) else { break };
         if p[25] != HASH_PAGE && p[25] != HASH_UNSORTED_PAGE {
@@ -105,7 +108,6 @@ pub fn read_values(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<u8>>, String
             if total as u64 > limits.max_file_bytes || total > bytes.len() {
                 return Err(format!("page {n}: item {i} claims {total} bytes"));
             }
-            let stamp = u32::try_from(out.len() + 1).unwrap_or(u32::MAX);
             let mut value = Vec::with_capacity(total);
             let mut cur = first as usize;
             while cur != 0 && value.len() < total {
@@ -114,12 +116,11 @@ pub fn read_values(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<u8>>, String
                         "page {n}: item {i}: overflow page {cur} beyond the file"
                     ));
                 };
-                if visited[cur] == stamp {
+                if std::mem::replace(&mut visited[cur], true) {
                     return Err(format!(
-                        "page {n}: item {i}: overflow chain loops at page {cur}"
+                        "page {n}: item {i}: overflow chain loops at page {cur} (reached twice)"
                     ));
                 }
-                visited[cur] = stamp;
                 if op[25] != OVERFLOW_PAGE {
                     return Err(format!(
                         "page {n}: item {i}: page {cur} is not an overflow page"

@@ -35,6 +35,8 @@ pub fn read_blobs(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<u8>>, String>
         return Err(format!("{slot_pages} slot pages do not fit the file"));
     }
     let mut out = Vec::new();
+    // Blobs do not overlap in a real database: all of them together fit the file.
+    let mut total = 0usize;
     for s in 2..slot_pages * PAGE / 16 {
         let at = s * 16;
         let slot = &bytes[at..at + 16];
@@ -64,6 +66,12 @@ pub fn read_blobs(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<u8>>, String>
         let blob = bytes
             .get(blk + 16..(blk + 16).saturating_add(len))
             .ok_or_else(|| format!("slot {s}: blob of {len} bytes at {blk} beyond the file"))?;
+        total = total.saturating_add(len);
+        if total > bytes.len() {
+            return Err(format!(
+                "slot {s}: blobs add up to more than the file (overlapping blobs)"
+            ));
+        }
         out.push(blob.to_vec());
     }
     Ok(out)
