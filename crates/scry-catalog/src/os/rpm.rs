@@ -46,8 +46,8 @@ impl Cataloger for RpmCataloger {
 
     fn wants(&self, path: &str) -> bool {
         let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
-        DB_FILES.contains(&file)
-            && (dir.ends_with("var/lib/rpm") || dir.ends_with("usr/lib/sysimage/rpm"))
+        let under = |d: &str| dir == d || dir.strip_suffix(d).is_some_and(|r| r.ends_with('/'));
+        DB_FILES.contains(&file) && (under("var/lib/rpm") || under("usr/lib/sysimage/rpm"))
     }
 
     fn parse(&self, path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, CatalogError> {

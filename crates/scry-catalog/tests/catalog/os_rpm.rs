@@ -172,6 +172,8 @@ fn wants() {
     }
     assert!(!c.wants("var/lib/rpm/Name"));
     assert!(!c.wants("home/x/Packages"));
+    assert!(!c.wants("foovar/lib/rpm/Packages"));
+    assert!(c.wants("rootfs/var/lib/rpm/Packages"));
 }
 
 /// Corrupt databases: loops in page chains, offsets out of range, truncation.
