@@ -165,3 +165,176 @@ fn bun_matches_trivy() {
         ),
     );
 }
+
+/// osv-scalibr's expectations for its package-lock v2 fixtures
+/// (`packagelockjson-v2_test.go`), as (name, version) sets. Differences: osv-scalibr keeps
+/// two `is-number-1@3.0.0` (same version, different commits) where scry keeps one per
+/// (name, version), and lists `raven-js` with an empty version (git only) where scry
+/// skips it with a warning; `files.v2.json` below.
+#[test]
+fn package_lock_v2_matches_osv_scalibr() {
+    let cases: &[(&str, &[&str])] = &[
+        ("empty.v2.json", &[]),
+        ("one-package.v2.json", &["wrappy@1.0.2"]),
+        ("one-package-dev.v2.json", &["wrappy@1.0.2"]),
+        (
+            "two-packages.v2.json",
+            &["supports-color@5.5.0", "wrappy@1.0.2"],
+        ),
+        (
+            "scoped-packages.v2.json",
+            &["@babel/code-frame@7.0.0", "wrappy@1.0.2"],
+        ),
+        (
+            "nested-dependencies.v2.json",
+            &[
+                "postcss-calc@7.0.1",
+                "postcss@6.0.23",
+                "postcss@7.0.16",
+                "supports-color@5.5.0",
+                "supports-color@6.1.0",
+            ],
+        ),
+        (
+            "nested-dependencies-dup.v2.json",
+            &["supports-color@2.0.0", "supports-color@6.1.0"],
+        ),
+        (
+            "commits.v2.json",
+            &[
+                "@segment/analytics.js-integration-facebook-pixel@2.4.1",
+                "ansi-styles@1.0.0",
+                "babel-preset-php@1.1.1",
+                "is-number-1@3.0.0",
+                "is-number-2@2.0.0",
+                "is-number-3@2.0.0",
+                "is-number-3@3.0.0",
+                "is-number-4@3.0.0",
+                "is-number-5@3.0.0",
+                "postcss-calc@7.0.1",
+                "slick-carousel@1.7.1",
+            ],
+        ),
+        // osv-scalibr also lists the local folder `deps/etag` (a `file:` dependency, keyed
+        // outside `node_modules/`) as `etag@1.8.0`; scry skips project folders.
+        ("files.v2.json", &["abbrev@1.0.9", "abbrev@2.3.4"]),
+        (
+            "alias.v2.json",
+            &[
+                "@babel/code-frame@7.0.0",
+                "string-width@4.2.0",
+                "string-width@5.1.2",
+            ],
+        ),
+        (
+            "optional-package.v2.json",
+            &["supports-color@5.5.0", "wrappy@1.0.2"],
+        ),
+    ];
+    for (file, want) in cases {
+        let f = parse_as(
+            "npm-lock",
+            "package-lock.json",
+            &fx(&format!(
+                "lockfiles/npm/osv-scalibr/javascript-packagelockjson/{file}"
+            )),
+        )
+        .expect("parses");
+        let mut got: Vec<String> = f
+            .packages
+            .iter()
+            .map(|p| format!("{}@{}", p.name, p.version))
+            .collect();
+        got.sort();
+        assert_eq!(got, *want, "{file}");
+    }
+    let dev = parse_as(
+        "npm-lock",
+        "package-lock.json",
+        &fx("lockfiles/npm/osv-scalibr/javascript-packagelockjson/one-package-dev.v2.json"),
+    )
+    .expect("parses");
+    assert_eq!(
+        dev.packages[0].dependency,
+        Some(scry_core::DependencyKind::Dev)
+    );
+}
+
+/// osv-scalibr's expectations for its yarn berry fixtures (`yarnlock-v2_test.go`).
+/// Difference: in `exclude-root.v2.lock` osv-scalibr keeps the workspace package
+/// `@ws/ansi-regex@0.0.0-use.local`; scry skips workspace (`@workspace:`) entries.
+#[test]
+fn yarn_berry_matches_osv_scalibr() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "two-packages.v2.lock",
+            &["compare-func@2.0.0", "concat-map@0.0.1"],
+        ),
+        (
+            "with-quotes.v2.lock",
+            &["compare-func@2.0.0", "concat-map@0.0.1"],
+        ),
+        (
+            "multiple-versions.v2.lock",
+            &["debug@2.6.9", "debug@3.2.7", "debug@4.3.3"],
+        ),
+        (
+            "scoped-packages.v2.lock",
+            &[
+                "@babel/cli@7.16.8",
+                "@babel/code-frame@7.16.7",
+                "@babel/compat-data@7.16.8",
+            ],
+        ),
+        (
+            "with-prerelease.v2.lock",
+            &[
+                "@nicolo-ribaudo/chokidar-2@2.1.8-no-fsevents.3",
+                "gensync@1.0.0-beta.2",
+            ],
+        ),
+        (
+            "with-build-string.v2.lock",
+            &["domino@2.1.6+git", "tslib@2.6.2"],
+        ),
+        (
+            "commits.v2.lock",
+            &[
+                "@my-scope/my-first-package@0.0.6",
+                "@typegoose/typegoose@7.2.0",
+                "is-really-great@1.0.0",
+                "my-node-sdk@1.1.0",
+                "my-second-package@0.2.2",
+                "my-third-package@0.16.1-dev",
+                "vuejs@2.5.0",
+            ],
+        ),
+        ("files.v2.lock", &["my-package@0.0.2"]),
+        (
+            "with-aliases.v2.lock",
+            &[
+                "@babel/helper-validator-identifier@7.22.20",
+                "ansi-regex@5.0.1",
+                "ansi-regex@6.0.1",
+            ],
+        ),
+        ("exclude-root.v2.lock", &["ansi-regex@6.1.0"]),
+    ];
+    for (file, want) in cases {
+        let f = parse_as(
+            "yarn-lock",
+            "yarn.lock",
+            &fx(&format!(
+                "lockfiles/npm/osv-scalibr/javascript-yarnlock/{file}"
+            )),
+        )
+        .expect("parses");
+        let mut got: Vec<String> = f
+            .packages
+            .iter()
+            .map(|p| format!("{}@{}", p.name, p.version))
+            .collect();
+        got.sort();
+        assert_eq!(got, *want, "{file}");
+    }
+}
