@@ -328,3 +328,86 @@ fn sqlite_cycle_is_an_error() {
         .expect_err("cycle");
     assert!(e.reason.contains("cycle"), "{e}");
 }
+
+/// What this machine's `rpm` lists for a database fixture, one line per package:
+/// `name|[epoch:]version-release|arch|source name|file,file,...`; `None` without `rpm`.
+/// rpm 4.18 reads Berkeley DB (`bdb_ro`) and SQLite, so NDB has no oracle here.
+fn rpm_qa(fixture: &str, file: &str, backend: &str) -> Option<BTreeSet<String>> {
+    std::process::Command::new("rpm")
+        .arg("--version")
+        .output()
+        .ok()?;
+    let dir = std::env::temp_dir().join(format!("scry-os-rpm-{}-{backend}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    std::fs::copy(os_fixtures().join(fixture), dir.join(file)).ok()?;
+    let out = std::process::Command::new("rpm")
+        .arg("--dbpath")
+        .arg(&dir)
+        .args(["--define", &format!("_db_backend {backend}"), "-qa", "--qf"])
+        .arg("%{NAME}|%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}|%{ARCH}|%{SOURCERPM}|[%{FILENAMES},]\n")
+        .output()
+        .ok();
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = out?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| !l.starts_with("gpg-pubkey|"))
+            .map(|l| {
+                let f: Vec<&str> = l.splitn(5, '|').collect();
+                let source = rpm::split_source_rpm(f[3]).map_or("", |(n, _)| n);
+                format!("{}|{}|{}|{source}|{}", f[0], f[1], f[2], f[4])
+            })
+            .collect(),
+    )
+}
+
+fn ours(found: &scry_catalog::Found) -> BTreeSet<String> {
+    found
+        .packages
+        .iter()
+        .map(|p| {
+            let files: String = p.files.iter().map(|f| format!("{f},")).collect();
+            format!(
+                "{}|{}|{}|{}|{files}",
+                p.name,
+                p.version,
+                p.arch.as_deref().unwrap_or("(none)"),
+                p.source_name.as_deref().unwrap_or(""),
+            )
+        })
+        .collect()
+}
+
+/// Every Berkeley DB and SQLite fixture equals what `rpm -qa` reads from it: name,
+/// epoch:version-release, arch, source package and every file path.
+#[test]
+fn rpm_databases_match_rpm_qa() {
+    let cases = [
+        ("redhat/go-rpmdb/libuuid/Packages", "Packages", "bdb_ro"),
+        ("redhat/syft/rpm/Packages", "Packages", "bdb_ro"),
+        (
+            "redhat/osv-scalibr/rpm/Packages_epoch",
+            "Packages",
+            "bdb_ro",
+        ),
+        (
+            "mariner/go-rpmdb/cbl-mariner-2.0/rpmdb.sqlite",
+            "rpmdb.sqlite",
+            "sqlite",
+        ),
+    ];
+    for (fixture, file, backend) in cases {
+        let Some(want) = rpm_qa(fixture, file, backend) else {
+            return;
+        };
+        let found = parse(&format!("var/lib/rpm/{file}"), fixture);
+        assert!(!want.is_empty(), "{fixture}");
+        assert_eq!(ours(&found), want, "{fixture}");
+    }
+}
