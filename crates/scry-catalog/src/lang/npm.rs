@@ -510,9 +510,13 @@ fn parse_pnpm_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, C
         return Ok(c.finish());
     };
     for (key, entry) in packages {
+        // Tarball and git entries carry `version` (and maybe `name`) fields; the key then
+        // holds a URL where the version would be.
+        let from_key = pnpm_key(key, v5);
         let parsed = match (jstr(entry, "name"), jstr(entry, "version")) {
             (Some(n), Some(v)) => Some((n.to_owned(), v.to_owned())),
-            _ => pnpm_key(key, v5),
+            (None, Some(v)) => from_key.map(|(n, _)| (n, v.to_owned())),
+            _ => from_key,
         };
         let Some((name, version)) = parsed else {
             c.warn(format!("`{}`: cannot read name and version", truncate(key)));

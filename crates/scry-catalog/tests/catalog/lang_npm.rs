@@ -338,3 +338,63 @@ fn yarn_berry_matches_osv_scalibr() {
         assert_eq!(got, *want, "{file}");
     }
 }
+
+/// osv-scalibr's expectations for its pnpm v9 fixtures (`pnpmlock-v9_test.go`).
+#[test]
+fn pnpm_v9_matches_osv_scalibr() {
+    let cases: &[(&str, &[&str])] = &[
+        ("one-package-dev.v9.yaml", &["acorn@8.11.3"]),
+        (
+            "scoped-packages.v9.yaml",
+            &["@typescript-eslint/types@5.62.0"],
+        ),
+        (
+            "peer-dependencies.v9.yaml",
+            &["acorn-jsx@5.3.2", "acorn@8.11.3"],
+        ),
+        (
+            "peer-dependencies-advanced.v9.yaml",
+            &[
+                "@eslint-community/eslint-utils@4.4.0",
+                "@eslint/eslintrc@2.1.4",
+                "@typescript-eslint/eslint-plugin@5.62.0",
+                "@typescript-eslint/parser@5.62.0",
+                "@typescript-eslint/type-utils@5.62.0",
+                "@typescript-eslint/typescript-estree@5.62.0",
+                "@typescript-eslint/utils@5.62.0",
+                "debug@4.3.4",
+                "eslint@8.57.0",
+                "has-flag@4.0.0",
+                "supports-color@7.2.0",
+                "tsutils@3.21.0",
+                "typescript@4.9.5",
+            ],
+        ),
+        (
+            "multiple-versions.v9.yaml",
+            &["uuid@8.0.0", "uuid@8.3.2", "xmlbuilder@11.0.1"],
+        ),
+        ("commits.v9.yaml", &["ansi-regex@6.0.1", "is-number@7.0.0"]),
+        (
+            "mixed-groups.v9.yaml",
+            &["ansi-regex@5.0.1", "is-number@7.0.0", "uuid@8.3.2"],
+        ),
+    ];
+    for (file, want) in cases {
+        let f = parse_as(
+            "pnpm-lock",
+            "pnpm-lock.yaml",
+            &fx(&format!(
+                "lockfiles/npm/osv-scalibr/javascript-pnpmlock/{file}"
+            )),
+        )
+        .expect("parses");
+        let mut got: Vec<String> = f
+            .packages
+            .iter()
+            .map(|p| format!("{}@{}", p.name, p.version))
+            .collect();
+        got.sort();
+        assert_eq!(got, *want, "{file}");
+    }
+}
