@@ -211,3 +211,56 @@ fn go_mod_replace_and_indirect() {
         Some("pkg:golang/github.com/aquasecurity/go-dep-parser@v0.0.0-20220406074731-71021a481237")
     );
 }
+
+/// osv-scalibr's expectations for its go.mod fixtures (`gomod_test.go`), versions
+/// compared without the `v` (osv-scalibr strips it, scry keeps Go's canonical `v1.2.3`, which
+/// the purl wants and the Go version scheme reads). Difference: for `replace-local.mod`
+/// osv-scalibr lists the local directory `./fork/net` with an empty version; scry drops
+/// local replacements.
+#[test]
+fn go_mod_matches_osv_scalibr() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "indirect-packages.mod",
+            &[
+                "github.com/BurntSushi/toml@1.0.0",
+                "github.com/mattn/go-colorable@0.1.9",
+                "github.com/mattn/go-isatty@0.0.14",
+                "golang.org/x/sys@0.0.0-20210630005230-0f9fa26af87c",
+                "gopkg.in/yaml.v2@2.4.0",
+                "stdlib@1.17",
+            ],
+        ),
+        ("replace-one.mod", &["example.com/fork/net@1.4.5"]),
+        (
+            "replace-mixed.mod",
+            &["example.com/fork/net@1.4.5", "golang.org/x/net@0.5.6"],
+        ),
+        ("replace-local.mod", &["github.com/BurntSushi/toml@1.0.0"]),
+        (
+            "replace-different.mod",
+            &["example.com/fork/foe@1.4.2", "example.com/fork/foe@1.4.5"],
+        ),
+        (
+            "replace-not-required.mod",
+            &["github.com/BurntSushi/toml@1.0.0", "golang.org/x/net@0.5.6"],
+        ),
+        ("replace-no-version.mod", &["example.com/fork/net@1.4.5"]),
+    ];
+    for (file, want) in cases {
+        let f = parse_as(
+            "go-mod",
+            "go.mod",
+            &fx(&format!("lockfiles/go/osv-scalibr/golang-gomod/{file}")),
+        )
+        .expect("parses");
+        let mut got: Vec<String> = f
+            .packages
+            .iter()
+            .map(|p| format!("{}@{}", p.name, p.version.trim_start_matches('v')))
+            .collect();
+        got.sort();
+        got.dedup();
+        assert_eq!(got, *want, "{file}");
+    }
+}
