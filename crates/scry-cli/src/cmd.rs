@@ -2,4 +2,5 @@
 
 pub(crate) mod cvss;
 pub(crate) mod db;
+pub(crate) mod network;
 pub(crate) mod version;

@@ -8,6 +8,25 @@ use clap::{Parser, Subcommand};
 mod cmd;
 mod config;
 
+/// `println!` that returns the I/O error instead of panicking (a closed pipe, as in
+/// `scry db status | head`, ends the command quietly).
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// `print!` that returns the I/O error instead of panicking.
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 /// Continuous vulnerability assessment for hosts, container images and serverless functions.
 #[derive(Debug, Parser)]
 #[command(name = "scry", version, about, long_about = None)]
@@ -38,6 +57,9 @@ enum Command {
     Db(cmd::db::DbCommand),
     /// Score CVSS v2.0, v3.0, v3.1 and v4.0 vectors.
     Cvss(cmd::cvss::CvssArgs),
+    /// Unintended network reachability of AWS instances and Linux hosts.
+    #[command(subcommand)]
+    Network(cmd::network::NetworkCommand),
 }
 
 fn main() -> ExitCode {
@@ -54,10 +76,12 @@ fn main() -> ExitCode {
             Command::Version(c) => cmd::version::run(c),
             Command::Db(c) => cmd::db::run(c, &db_path, &config),
             Command::Cvss(c) => cmd::cvss::run(&c),
+            Command::Network(c) => cmd::network::run(c),
         }
     })();
     match result {
         Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
@@ -78,4 +102,12 @@ fn init_logging(verbose: u8) {
         .with_writer(std::io::stderr)
         .without_time()
         .try_init();
+}
+
+/// Whether the error is a write to a closed pipe (`scry ... | head`).
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

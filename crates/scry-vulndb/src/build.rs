@@ -256,8 +256,9 @@ impl Builder {
             .collect();
         let groups = group_aliases(live.iter().copied());
 
-        // Package index: key → ordinals of non-withdrawn records.
-        let mut packages: BTreeMap<Vec<u8>, BTreeSet<u32>> = BTreeMap::new();
+        // Package index: key → (ordinal, indexes of the record's affected entries for
+        // that key) of non-withdrawn records.
+        let mut packages: BTreeMap<Vec<u8>, BTreeMap<u32, Vec<usize>>> = BTreeMap::new();
         let mut first_key: Vec<Vec<u8>> = Vec::with_capacity(ids.len());
         let mut ecosystems: BTreeMap<String, u64> = BTreeMap::new();
         let mut newest: Option<String> = None;
@@ -269,13 +270,18 @@ impl Builder {
                 withdrawn += 1;
             } else {
                 let mut seen = BTreeSet::new();
-                for affected in &record.affected {
+                for (ai, affected) in record.affected.iter().enumerate() {
                     let Some(pkg) = &affected.package else { continue };
                     let key = package_key(&pkg.ecosystem(), &pkg.name);
                     if first.is_none() {
                         first = Some(key.clone());
                     }
-                    packages.entry(key).or_default().insert(ordinal);
+                    packages
+                        .entry(key)
+                        .or_default()
+                        .entry(ordinal)
+                        .or_default()
+                        .push(ai);
                     seen.insert(pkg.ecosystem.clone());
                 }
                 for eco in seen {
@@ -331,6 +337,34 @@ impl Builder {
             }
         }
         flush(&mut current, &mut blocks_bytes, &mut block_table, &mut nblocks)?;
+
+        // Match views: per package key, each record narrowed to that key's affected
+        // entries, without the long text; stored in key order so that one lookup reads
+        // one or two blocks and parses only small records.
+        let mut slice_refs: Vec<(u32, u32, u32, u32)> = Vec::new();
+        for entries in packages.values() {
+            for (ordinal, idxs) in entries {
+                let (record, _) = values[*ordinal as usize];
+                let view = match_view(record, idxs);
+                let json = serde_json::to_vec(&view).map_err(|e| DbError::Record {
+                    path: final_path.to_path_buf(),
+                    id: record.id.clone(),
+                    reason: e.to_string(),
+                })?;
+                slice_refs.push((
+                    *ordinal,
+                    nblocks,
+                    u32::try_from(current.len()).unwrap_or(u32::MAX),
+                    u32::try_from(json.len()).unwrap_or(u32::MAX),
+                ));
+                current.extend_from_slice(&json);
+                current.push(b'\n');
+                if current.len() >= BLOCK_TARGET {
+                    flush(&mut current, &mut blocks_bytes, &mut block_table, &mut nblocks)?;
+                }
+            }
+        }
+        flush(&mut current, &mut blocks_bytes, &mut block_table, &mut nblocks)?;
         let mut block_section = Vec::with_capacity(4 + block_table.len());
         put_u32(&mut block_section, nblocks);
         block_section.extend_from_slice(&block_table);
@@ -368,13 +402,18 @@ impl Builder {
         let mut keys = Vec::new();
         put_u32(&mut pkg, u32::try_from(packages.len()).unwrap_or(u32::MAX));
         let mut npost = 0u32;
+        let mut refs = slice_refs.iter();
         for (key, ords) in &packages {
             put_u32(&mut pkg, u32::try_from(keys.len()).unwrap_or(u32::MAX));
             put_u32(&mut pkg, u32::try_from(key.len()).unwrap_or(u32::MAX));
             put_u32(&mut pkg, npost);
             put_u32(&mut pkg, u32::try_from(ords.len()).unwrap_or(u32::MAX));
-            for o in ords {
-                put_u32(&mut postings, *o);
+            for _ in ords {
+                let (ordinal, block, off, len) = refs.next().copied().unwrap_or_default();
+                put_u32(&mut postings, ordinal);
+                put_u32(&mut postings, block);
+                put_u32(&mut postings, off);
+                put_u32(&mut postings, len);
                 npost += 1;
             }
             keys.extend_from_slice(key);
@@ -471,6 +510,24 @@ impl Builder {
             bytes: offset,
         })
     }
+}
+
+/// A record as a lookup returns it: `affected` narrowed to the entries of one package
+/// key, and the long text (`details`, `references`, `credits`, distribution statuses)
+/// left out; `Database::get` gives the whole record.
+fn match_view(record: &Record, idxs: &[usize]) -> Record {
+    let mut view = record.clone();
+    view.affected = idxs
+        .iter()
+        .filter_map(|i| record.affected.get(*i).cloned())
+        .collect();
+    view.details = None;
+    view.references.clear();
+    view.credits.clear();
+    if let Some(serde_json::Value::Object(db)) = &mut view.database_specific {
+        db.remove("scry_statuses");
+    }
+    view
 }
 
 /// The index key of a package: `family \0 normalised name \0 release`.

@@ -19,8 +19,11 @@
 //!
 //! Fixed-size rows:
 //! - `PACKAGES`: `u32 N`, N × (key offset u32, key length u32, first posting u32,
-//!   posting count u32), then `u32` postings (advisory ordinals), then the key bytes
-//!   `family \0 name \0 release` sorted bytewise.
+//!   posting count u32), then the postings, 16 bytes each (advisory ordinal u32, block
+//!   u32, offset in block u32, length u32: where the record's *match view* for that key
+//!   is stored), then the key bytes `family \0 name \0 release` sorted bytewise.
+//!   A match view is the record with `affected` narrowed to the key's entries and the
+//!   long text left out; views are stored in key order after the full records' blocks.
 //! - `ADVISORIES`: `u32 N`, N × (id offset u32, id length u32, block u32, offset in
 //!   block u32, length u32, flags u32 (bit 0 withdrawn), group u32, source u32), then the
 //!   id bytes. Ordinal = row number; rows are sorted by id.

@@ -72,10 +72,11 @@ pub struct Status {
 
 const ADV_ROW: usize = 32;
 const PKG_ROW: usize = 16;
+const POSTING_ROW: usize = 16;
 const BLOCK_ROW: usize = 24;
 const GROUP_ROW: usize = 8;
 const EPSS_ROW: usize = 16;
-const BLOCK_CACHE: usize = 64;
+const BLOCK_CACHE: usize = 128;
 
 /// An open advisory database. Cheap to open: only the header is read; sections load on
 /// first use and record blocks one at a time. Safe to share between threads.
@@ -237,9 +238,46 @@ impl Database {
     ///
     /// # Errors
     /// When a section or block is damaged.
+    ///
+    /// Each record comes as its *match view*: `affected` narrowed to this package's
+    /// entries (of the matching releases), without `details`, `references`, `credits`
+    /// and distribution statuses. [`Database::get`] returns the whole record.
     pub fn lookup(&self, ecosystem: &Ecosystem, name: &str) -> Result<Vec<Record>, DbError> {
-        let ords = self.lookup_ordinals(ecosystem, name)?;
-        ords.into_iter().map(|o| self.record_at(o)).collect()
+        Ok(self
+            .lookup_views(ecosystem, name)?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect())
+    }
+
+    /// [`Database::lookup`] with each view's record ordinal (for [`Database::record_at`]).
+    /// A record affecting several releases of the package gives one view per release.
+    ///
+    /// # Errors
+    /// When a section or block is damaged.
+    pub fn lookup_views(
+        &self,
+        ecosystem: &Ecosystem,
+        name: &str,
+    ) -> Result<Vec<(u32, Record)>, DbError> {
+        let mut out: Vec<(u32, Record)> = Vec::new();
+        for (ordinal, block, off, len) in self.postings(ecosystem, name)? {
+            let data = self.block(block)?;
+            let bytes = data
+                .get(off as usize..off as usize + len as usize)
+                .ok_or_else(|| self.bad("PACKAGES"))?;
+            let view = scry_osv::parse_record(bytes).map_err(|e| DbError::Record {
+                path: self.path.clone(),
+                id: self.id_at(ordinal).unwrap_or("?").to_owned(),
+                reason: e.to_string(),
+            })?;
+            match out.iter_mut().find(|(o, _)| *o == ordinal) {
+                Some((_, merged)) => merged.affected.extend(view.affected),
+                None => out.push((ordinal, view)),
+            }
+        }
+        out.sort_by_key(|(o, _)| *o);
+        Ok(out)
     }
 
     /// The ordinals [`Database::lookup`] would read.
@@ -247,6 +285,22 @@ impl Database {
     /// # Errors
     /// When the PACKAGES section is damaged.
     pub fn lookup_ordinals(&self, ecosystem: &Ecosystem, name: &str) -> Result<Vec<u32>, DbError> {
+        let mut out: Vec<u32> = self
+            .postings(ecosystem, name)?
+            .into_iter()
+            .map(|(o, ..)| o)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// The postings (ordinal, block, offset, length) of the keys a lookup selects.
+    fn postings(
+        &self,
+        ecosystem: &Ecosystem,
+        name: &str,
+    ) -> Result<Vec<(u32, u32, u32, u32)>, DbError> {
         let pkg = self.section(SectionKind::Packages)?;
         let bad = || DbError::corrupt(&self.path, "PACKAGES section is malformed");
         let n = read_u32(pkg, 0).ok_or_else(bad)? as usize;
@@ -259,7 +313,7 @@ impl Database {
             (read_u32(pkg, last + 8).ok_or_else(bad)? + read_u32(pkg, last + 12).ok_or_else(bad)?)
                 as usize
         };
-        let keys = postings + total_postings * 4;
+        let keys = postings + total_postings * POSTING_ROW;
         let key_at = |i: usize| -> Option<&[u8]> {
             let row = rows + i * PKG_ROW;
             let off = read_u32(pkg, row)? as usize;
@@ -296,13 +350,13 @@ impl Database {
                 let first = read_u32(pkg, row + 8).ok_or_else(bad)? as usize;
                 let count = read_u32(pkg, row + 12).ok_or_else(bad)? as usize;
                 for p in first..first + count {
-                    out.push(read_u32(pkg, postings + p * 4).ok_or_else(bad)?);
+                    let at = postings + p * POSTING_ROW;
+                    let field = |k: usize| read_u32(pkg, at + k * 4).ok_or_else(bad);
+                    out.push((field(0)?, field(1)?, field(2)?, field(3)?));
                 }
             }
             i += 1;
         }
-        out.sort_unstable();
-        out.dedup();
         Ok(out)
     }
 
@@ -566,6 +620,11 @@ impl Database {
             if kind != SectionKind::Blocks {
                 self.section(kind)?;
             }
+        }
+        let table = self.section(SectionKind::BlockTable)?;
+        let blocks = read_u32(table, 0).ok_or_else(|| self.bad("BLOCK_TABLE"))?;
+        for b in 0..blocks {
+            self.block(b)?;
         }
         let n = self.record_count()?;
         for o in 0..n {

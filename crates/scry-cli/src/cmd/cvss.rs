@@ -24,9 +24,9 @@ pub(crate) fn run(args: &CvssArgs) -> anyhow::Result<ExitCode> {
     };
     let report = scry_cvss::report(&input);
     if args.json {
-        println!("{}", report.to_json());
+        crate::outln!("{}", report.to_json())?;
     } else {
-        print!("{}", report.to_text());
+        crate::out!("{}", report.to_text())?;
     }
     Ok(if report.has_errors() {
         ExitCode::from(1)

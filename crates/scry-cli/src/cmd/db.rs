@@ -93,7 +93,7 @@ pub(crate) fn run(cmd: DbCommand, db: &Path, config: &Config) -> anyhow::Result<
         DbCommand::Verify => {
             let database = Database::open(db)?;
             let n = database.verify()?;
-            println!("{}: {n} records, every checksum matches", db.display());
+            crate::outln!("{}: {n} records, every checksum matches", db.display())?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -146,7 +146,7 @@ fn print_reports(
 ) -> anyhow::Result<()> {
     if json {
         let out = serde_json::json!({ "sources": reports, "database": summary, "seconds": elapsed.as_secs_f64() });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&out)?)?;
     } else {
         let mut err = std::io::stderr().lock();
         for r in reports {
@@ -160,11 +160,11 @@ fn print_reports(
                 writeln!(err, "  ... and {} more skipped", r.skipped as usize - r.warnings.len())?;
             }
         }
-        println!(
+        crate::outln!(
             "{}: {} advisories ({} withdrawn kept), {} packages, {} alias groups, {} KEV, {} EPSS, {} bytes, built in {:.2}s",
             summary.path.display(), summary.advisories, summary.withdrawn, summary.packages,
             summary.alias_groups, summary.kev, summary.epss, summary.bytes, elapsed.as_secs_f64()
-        );
+        )?;
     }
     Ok(())
 }
@@ -241,7 +241,7 @@ fn update(db: &Path, sources: &[String], json: bool) -> anyhow::Result<ExitCode>
         .collect();
     if changed.is_empty() {
         if failures.is_empty() {
-            println!("{}: up to date ({} sources unchanged)", db.display(), fetched.len());
+            crate::outln!("{}: up to date ({} sources unchanged)", db.display(), fetched.len())?;
             return Ok(ExitCode::SUCCESS);
         }
         anyhow::bail!("{} of {} sources could not be fetched; the database was left as it was", failures.len(), sources.len());
@@ -271,7 +271,7 @@ fn status(db: &Path, json: bool) -> anyhow::Result<ExitCode> {
     let database = Database::open(db)?;
     let s = database.status()?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&s)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&s)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = std::io::stdout().lock();
@@ -330,7 +330,7 @@ fn query(
         records = kept;
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&records)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&records)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = std::io::stdout().lock();
