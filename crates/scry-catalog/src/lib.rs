@@ -106,5 +106,14 @@ pub fn finish(os: Option<&OsRelease>, packages: &mut Vec<Package>) {
         }
     }
     let mut seen = std::collections::HashSet::new();
-    packages.retain(|p| seen.insert((p.ecosystem.to_string(), p.name.clone(), p.version.clone(), p.path.clone())));
+    packages.retain(|p| {
+        seen.insert((
+            p.ecosystem.to_string(),
+            p.name.clone(),
+            p.version.clone(),
+            p.path.clone(),
+            // Multi-arch: libc6:amd64 and libc6:i386 are two packages.
+            p.arch.clone(),
+        ))
+    });
 }

@@ -792,3 +792,35 @@ mod hostile {
         }
     }
 }
+
+/// Multi-arch dpkg: the same package for two architectures is two packages, each with
+/// its own `info/<name>:<arch>.list`.
+#[test]
+fn dpkg_multiarch_survives_finish() {
+    let status = "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2.36-9\n\n\
+                  Package: libc6\nStatus: install ok installed\nArchitecture: i386\nVersion: 2.36-9\n";
+    let c = dpkg::DpkgCataloger;
+    let l = Limits::default();
+    let mut ps = c
+        .parse("var/lib/dpkg/status", status.as_bytes(), &l)
+        .expect("status")
+        .packages;
+    for (arch, file) in [
+        ("amd64", "/lib/x86_64-linux-gnu/libc.so.6"),
+        ("i386", "/lib/i386-linux-gnu/libc.so.6"),
+    ] {
+        let path = format!("var/lib/dpkg/info/libc6:{arch}.list");
+        ps.extend(
+            c.parse(&path, format!("/.\n{file}\n").as_bytes(), &l)
+                .expect("list")
+                .packages,
+        );
+    }
+    finish(None, &mut ps);
+    assert_eq!(ps.len(), 2);
+    for p in &ps {
+        let arch = p.arch.as_deref().expect("arch");
+        assert_eq!(p.files.len(), 1, "{arch}");
+        assert!(p.files[0].contains(if arch == "amd64" { "x86_64" } else { "i386" }));
+    }
+}
