@@ -16,9 +16,11 @@
 //! (`name-version-release.src.rpm` → `source_name`, and `source_version` when it differs
 //! from the binary's `version-release`), files from `DIRNAMES`/`BASENAMES`/`DIRINDEXES`
 //! (or the old `OLDFILENAMES`). `version` is `[epoch:]version-release`. The purl is
-//! `pkg:rpm/redhat/<name>@<version>-<release>?arch=<arch>&epoch=<n>`; [`super::settle`]
-//! puts the OS id in the namespace and adds `distro=`. Packages are found in the
-//! `Red Hat` ecosystem family until the OS release says which rpm distribution it is.
+//! `pkg:rpm/<vendor>/<name>@<version>-<release>?arch=<arch>&epoch=<n>`; [`super::settle`]
+//! puts the OS id in the namespace and adds `distro=`. Until the OS release says which
+//! rpm distribution it is, the family and namespace are guessed from `VENDOR` (1011):
+//! `SUSE LLC` → `SUSE`/`suse`, `Microsoft Corporation` → `Azure Linux`/`azurelinux`,
+//! `Amazon Linux` → `Amazon Linux`/`amzn`, ... and `Red Hat`/`redhat` otherwise.
 //! `gpg-pubkey` entries (imported signing keys, not software) are skipped.
 //!
 //! Not read: a SQLite write-ahead log (`rpmdb.sqlite-wal`) not yet checkpointed; rpm
@@ -113,6 +115,7 @@ const LICENSE: u32 = 1014;
 const OLDFILENAMES: u32 = 1027;
 const ARCH: u32 = 1022;
 const SOURCERPM: u32 = 1044;
+const VENDOR: u32 = 1011;
 const DIRINDEXES: u32 = 1116;
 const BASENAMES: u32 = 1117;
 const DIRNAMES: u32 = 1118;
@@ -349,13 +352,9 @@ fn package(path: &str, h: &Header<'_>) -> Result<Option<Package>, String> {
         Some(e) => format!("{e}:{vr}"),
         None => vr.clone(),
     };
-    let mut p = os_package(
-        name,
-        &full,
-        Ecosystem::new(EcosystemKind::RedHat),
-        PackageManager::Rpm,
-        path,
-    );
+    // A broken VENDOR tag only loses the guess.
+    let (kind, namespace) = vendor_family(h.string(VENDOR).ok().flatten().unwrap_or(""));
+    let mut p = os_package(name, &full, Ecosystem::new(kind), PackageManager::Rpm, path);
     p.epoch = epoch;
     p.release = (!release.is_empty()).then(|| release.to_owned());
     p.arch = arch.map(str::to_owned);
@@ -374,12 +373,35 @@ fn package(path: &str, h: &Header<'_>) -> Result<Option<Package>, String> {
     let epoch_s = epoch.map(|e| e.to_string()).unwrap_or_default();
     p.purl = Some(purl(
         "rpm",
-        "redhat",
+        namespace,
         name,
         &vr,
         &[("arch", arch.unwrap_or("")), ("epoch", &epoch_s)],
     ));
     Ok(Some(p))
+}
+
+/// The rpm family and purl namespace a `VENDOR` names (`Red Hat` when unknown).
+fn vendor_family(vendor: &str) -> (EcosystemKind, &'static str) {
+    let v = vendor.to_ascii_lowercase();
+    let table: &[(&str, EcosystemKind, &str)] = &[
+        ("suse", EcosystemKind::Suse, "suse"),
+        ("microsoft", EcosystemKind::AzureLinux, "azurelinux"),
+        ("amazon", EcosystemKind::AmazonLinux, "amzn"),
+        ("almalinux", EcosystemKind::AlmaLinux, "almalinux"),
+        ("rocky", EcosystemKind::RockyLinux, "rocky"),
+        ("oracle", EcosystemKind::OracleLinux, "oracle"),
+        ("fedora", EcosystemKind::Fedora, "fedora"),
+        ("centos", EcosystemKind::CentOs, "centos"),
+        ("vmware", EcosystemKind::PhotonOs, "photon"),
+        ("openeuler", EcosystemKind::OpenEuler, "openeuler"),
+    ];
+    table
+        .iter()
+        .find(|(k, _, _)| v.contains(k))
+        .map_or((EcosystemKind::RedHat, "redhat"), |(_, kind, ns)| {
+            (kind.clone(), *ns)
+        })
 }
 
 #[cfg(test)]

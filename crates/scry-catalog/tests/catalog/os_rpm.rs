@@ -59,8 +59,9 @@ fn ndb_sle15_matches_rpm_qa() {
     );
     assert_eq!(
         gcc.purl.as_deref(),
-        Some("pkg:rpm/redhat/libstdc%2B%2B6@11.2.1%2Bgit610-1.3.9?arch=x86_64")
+        Some("pkg:rpm/suse/libstdc%2B%2B6@11.2.1%2Bgit610-1.3.9?arch=x86_64")
     );
+    assert_eq!(gcc.ecosystem.to_string(), "SUSE");
     let readline = find(&found.packages, "libreadline7");
     assert_eq!(readline.source_name.as_deref(), Some("bash"));
     assert_eq!(readline.source_version.as_deref(), Some("4.4-19.6.1"));
@@ -87,6 +88,8 @@ fn sqlite_mariner() {
     assert_eq!(curl.arch.as_deref(), Some("x86_64"));
     assert_eq!(curl.source_name.as_deref(), Some("curl"));
     assert_eq!(curl.licenses, vec!["MIT".to_owned()]);
+    // Vendor `Microsoft Corporation`: Azure Linux until the OS release says Mariner.
+    assert_eq!(curl.ecosystem.to_string(), "Azure Linux");
     assert_eq!(
         curl.files,
         [
