@@ -45,6 +45,7 @@ struct Record {
     files: Vec<String>,
     dir: String,
     bad: Vec<usize>,
+    bad_count: usize,
     any: bool,
 }
 
@@ -77,7 +78,10 @@ pub fn parse_installed(path: &str, bytes: &[u8], limits: &Limits) -> Result<Foun
         }
         let b = line.as_bytes();
         if b.len() < 2 || b[1] != b':' || !b[0].is_ascii_alphabetic() {
-            rec.bad.push(i + 1);
+            rec.bad_count += 1;
+            if rec.bad.len() < 16 {
+                rec.bad.push(i + 1);
+            }
             continue;
         }
         valid_lines += 1;
@@ -114,10 +118,13 @@ pub fn parse_installed(path: &str, bytes: &[u8], limits: &Limits) -> Result<Foun
 
 /// Turns a record into a package; returns whether the package limit was reached.
 fn flush(path: &str, rec: Record, found: &mut Found, limits: &Limits) -> bool {
-    if !rec.bad.is_empty() {
+    if rec.bad_count > 0 {
         found.warnings.push(CatalogError::new(
             path,
-            format!("record at line {}: malformed lines {:?}", rec.line, rec.bad),
+            format!(
+                "record at line {}: {} malformed lines (first: {:?})",
+                rec.line, rec.bad_count, rec.bad
+            ),
         ));
     }
     let (Some(name), Some(version)) = (rec.name, rec.version) else {

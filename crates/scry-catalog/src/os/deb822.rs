@@ -14,6 +14,8 @@
 pub const MAX_FIELD_BYTES: usize = 1 << 20;
 /// Most fields kept per paragraph.
 pub const MAX_FIELDS: usize = 256;
+/// Most malformed line numbers remembered per paragraph.
+pub const MAX_BAD_LINES: usize = 16;
 
 /// One paragraph: its fields in order and where it started.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -21,11 +23,20 @@ pub struct Paragraph {
     /// 1-based line of the first field.
     pub line: usize,
     pub fields: Vec<(String, String)>,
-    /// Malformed lines met in it (1-based line numbers).
+    /// Malformed lines met in it (1-based line numbers; the first [`MAX_BAD_LINES`]).
     pub bad_lines: Vec<usize>,
+    /// How many malformed lines it has in all.
+    pub bad_count: usize,
 }
 
 impl Paragraph {
+    fn bad(&mut self, line: usize) {
+        self.bad_count += 1;
+        if self.bad_lines.len() < MAX_BAD_LINES {
+            self.bad_lines.push(line);
+        }
+    }
+
     /// The first field named `name` (case-insensitive), trimmed.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -59,7 +70,7 @@ pub fn parse(text: &str) -> Vec<Paragraph> {
         if line.starts_with([' ', '\t']) {
             match cur.fields.last_mut() {
                 Some((_, v)) => push_bounded(v, "\n", line.trim()),
-                None => cur.bad_lines.push(lineno),
+                None => cur.bad(lineno),
             }
             continue;
         }
@@ -71,7 +82,7 @@ pub fn parse(text: &str) -> Vec<Paragraph> {
                     cur.fields.push((k.to_owned(), value));
                 }
             }
-            _ => cur.bad_lines.push(lineno),
+            _ => cur.bad(lineno),
         }
     }
     if in_para {
@@ -118,6 +129,14 @@ mod tests {
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].bad_lines, vec![1, 2]);
         assert_eq!(p[0].get("Package"), Some("a"));
+    }
+
+    #[test]
+    fn malformed_line_numbers_are_bounded() {
+        let t = format!("Package: a\n{}", "junk\n".repeat(1000));
+        let p = parse(&t);
+        assert_eq!(p[0].bad_count, 1000);
+        assert_eq!(p[0].bad_lines.len(), MAX_BAD_LINES);
     }
 
     #[test]

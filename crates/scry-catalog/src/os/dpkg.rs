@@ -125,12 +125,12 @@ pub fn parse_status(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, 
         ));
     }
     for para in &paragraphs {
-        if !para.bad_lines.is_empty() {
+        if para.bad_count > 0 {
             found.warnings.push(CatalogError::new(
                 path,
                 format!(
-                    "paragraph at line {}: malformed lines {:?}",
-                    para.line, para.bad_lines
+                    "paragraph at line {}: {} malformed lines (first: {:?})",
+                    para.line, para.bad_count, para.bad_lines
                 ),
             ));
         }
