@@ -190,7 +190,10 @@ fn walk_archive(
                 }
                 Err(e) => {
                     c.warn(format!("{display}: {e}"));
-                    return Ok(());
+                    // Over the byte budget: keep what was found, read no further.
+                    if walk.budget == 0 {
+                        break;
+                    }
                 }
             }
         } else if name.eq_ignore_ascii_case("META-INF/MANIFEST.MF") {
@@ -198,7 +201,10 @@ fn walk_archive(
                 Ok(b) => man = Some(manifest(&String::from_utf8_lossy(&b))),
                 Err(e) => {
                     c.warn(format!("{display}: {e}"));
-                    return Ok(());
+                    // Over the byte budget: keep what was found, read no further.
+                    if walk.budget == 0 {
+                        break;
+                    }
                 }
             }
         } else if is_archive_name(&name) && !entry.is_dir() {
@@ -213,7 +219,10 @@ fn walk_archive(
                 Ok(b) => nested.push((name, b)),
                 Err(e) => {
                     c.warn(format!("{display}: {e}"));
-                    return Ok(());
+                    // Over the byte budget: keep what was found, read no further.
+                    if walk.budget == 0 {
+                        break;
+                    }
                 }
             }
         }

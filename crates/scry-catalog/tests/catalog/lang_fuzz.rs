@@ -59,3 +59,21 @@ fn truncated_and_mutated_fixtures() {
     }
     assert!(n > 100);
 }
+
+/// Deep nesting in every text format: an error or nothing, never a stack overflow.
+#[test]
+fn deep_nesting() {
+    let depth = 100_000;
+    let inputs = [
+        format!("a = {}", "[".repeat(depth)),
+        format!("a = {}", "{ b = ".repeat(depth)),
+        "[".repeat(depth),
+        "{\"a\":".repeat(depth),
+        format!("a:\n{}", "- ".repeat(depth)),
+        format!("{}1", "[".repeat(depth)),
+        format!("<project>{}", "<a>".repeat(depth)),
+    ];
+    for i in &inputs {
+        survives(i.as_bytes());
+    }
+}

@@ -205,3 +205,68 @@ fn gradle_and_pom_hold_trivys_vulnerable_package() {
     assert_eq!(junit.version, "5.7.1");
     assert_eq!(junit.dependency, Some(scry_core::DependencyKind::Dev));
 }
+
+fn zip_of(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        w.start_file(*name, opts).expect("start");
+        std::io::Write::write_all(&mut w, data).expect("write");
+    }
+    w.finish().expect("finish").into_inner()
+}
+
+/// A zip bomb (a small entry inflating past the byte budget) stops with a warning naming
+/// the limit, keeping what was found before it; nesting past `max_depth` too.
+#[test]
+fn archive_bombs_are_bounded() {
+    let pom = b"groupId=g\nartifactId=a\nversion=1.0\n".to_vec();
+    let bomb = zip_of(&[
+        ("META-INF/maven/g/a/pom.properties", pom.clone()),
+        ("lib/inner.jar", vec![0u8; 4 * 1024 * 1024]),
+    ]);
+    assert!(bomb.len() < 64 * 1024);
+    let c = scry_catalog::lang::by_name("java-archive").expect("exists");
+    let limits = scry_catalog::Limits {
+        max_file_bytes: 1024 * 1024,
+        ..scry_catalog::Limits::default()
+    };
+    let f = c.parse("bomb.jar", &bomb, &limits).expect("readable");
+    assert_eq!(names(&f), ["g:a@1.0"]);
+    assert!(
+        f.warnings
+            .iter()
+            .any(|w| w.reason.contains("over the limit")),
+        "{:?}",
+        f.warnings
+    );
+
+    // Jars nested 20 deep, a package at every level: only `max_depth` levels are read.
+    let mut jar = zip_of(&[(
+        "META-INF/maven/g/l20/pom.properties",
+        b"groupId=g\nartifactId=l20\nversion=1\n".to_vec(),
+    )]);
+    for level in (0..20).rev() {
+        let props = format!("groupId=g\nartifactId=l{level}\nversion=1\n").into_bytes();
+        jar = zip_of(&[
+            (&format!("META-INF/maven/g/l{level}/pom.properties"), props),
+            ("BOOT-INF/lib/next.jar", jar),
+        ]);
+    }
+    let limits = scry_catalog::Limits {
+        max_depth: 4,
+        ..scry_catalog::Limits::default()
+    };
+    let f = c.parse("deep.jar", &jar, &limits).expect("readable");
+    assert_eq!(f.packages.len(), 4);
+    assert_eq!(
+        f.packages[3].path,
+        "deep.jar!/BOOT-INF/lib/next.jar!/BOOT-INF/lib/next.jar!/BOOT-INF/lib/next.jar"
+    );
+    assert!(
+        f.warnings
+            .iter()
+            .any(|w| w.reason.contains("nested deeper"))
+    );
+}
