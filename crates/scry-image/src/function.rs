@@ -28,10 +28,13 @@ struct Src {
     symlink: bool,
 }
 
+/// A file of a zip: its normalised name, entry index, and whether it is a symlink.
+type ZipFileRef = (String, usize, bool);
+
 fn open_zip(
     p: &Path,
     limits: &WalkLimits,
-) -> Result<(ZipArchive<File>, Vec<(String, usize, bool)>), ImageError> {
+) -> Result<(ZipArchive<File>, Vec<ZipFileRef>), ImageError> {
     let input = p.display().to_string();
     let corrupt = |e: &dyn std::fmt::Display| ImageError::Corrupt {
         input: input.clone(),

@@ -504,14 +504,14 @@ fn oci(
     let cdigest = str_field(field(&manifest, "config", &minput)?, "digest", &minput)?;
     let config = verified_blob(store, cdigest, input, limits)?;
     let config = json(&config, &format!("{input}: config {cdigest}"))?;
-    if let (Some(want), Some(have)) = (&opts.platform, platform_of(&config)) {
-        if !want.matches(&have) {
-            return Err(ImageError::Platform {
-                input: input.to_owned(),
-                wanted: want.to_string(),
-                available: have.to_string(),
-            });
-        }
+    if let (Some(want), Some(have)) = (&opts.platform, platform_of(&config))
+        && !want.matches(&have)
+    {
+        return Err(ImageError::Platform {
+            input: input.to_owned(),
+            wanted: want.to_string(),
+            available: have.to_string(),
+        });
     }
     let ids = diff_ids(&config);
     let descs = field(&manifest, "layers", &minput)?
@@ -610,14 +610,14 @@ fn docker(
         });
     }
     let config = json(&cbytes, &format!("{input}: {cname}"))?;
-    if let (Some(want), Some(have)) = (&opts.platform, platform_of(&config)) {
-        if !want.matches(&have) {
-            return Err(ImageError::Platform {
-                input: input.to_owned(),
-                wanted: want.to_string(),
-                available: have.to_string(),
-            });
-        }
+    if let (Some(want), Some(have)) = (&opts.platform, platform_of(&config))
+        && !want.matches(&have)
+    {
+        return Err(ImageError::Platform {
+            input: input.to_owned(),
+            wanted: want.to_string(),
+            available: have.to_string(),
+        });
     }
     let ids = diff_ids(&config);
     let names =
@@ -708,13 +708,13 @@ fn stream(
                 });
             }
         }
-        if let Some(size) = layer.blob_size {
-            if size != meter.compressed() {
-                return Err(ImageError::Corrupt {
-                    input: layer.input.clone(),
-                    reason: format!("{} bytes, the manifest says {size}", meter.compressed()),
-                });
-            }
+        if let Some(size) = layer.blob_size
+            && size != meter.compressed()
+        {
+            return Err(ImageError::Corrupt {
+                input: layer.input.clone(),
+                reason: format!("{} bytes, the manifest says {size}", meter.compressed()),
+            });
         }
         if let (Some(expected), Some(h)) = (&layer.diff_id, diff) {
             let actual = digest_string(h);

@@ -172,7 +172,7 @@ pub(crate) fn sniff(r: &mut impl BufRead, input: &str) -> Result<Compression, Im
 
 /// The decompressor chosen by [`sniff`].
 pub(crate) enum Decoder<R: BufRead> {
-    Gzip(flate2::bufread::MultiGzDecoder<R>),
+    Gzip(Box<flate2::bufread::MultiGzDecoder<R>>),
     Zstd(zstd::stream::read::Decoder<'static, R>),
     None(R),
 }
@@ -180,7 +180,7 @@ pub(crate) enum Decoder<R: BufRead> {
 impl<R: BufRead> Decoder<R> {
     pub(crate) fn new(kind: Compression, r: R, input: &str) -> Result<Self, ImageError> {
         Ok(match kind {
-            Compression::Gzip => Self::Gzip(flate2::bufread::MultiGzDecoder::new(r)),
+            Compression::Gzip => Self::Gzip(Box::new(flate2::bufread::MultiGzDecoder::new(r))),
             Compression::Zstd => {
                 Self::Zstd(zstd::stream::read::Decoder::with_buffer(r).map_err(|e| {
                     ImageError::Corrupt {
