@@ -244,7 +244,7 @@ impl<'a> Header<'a> {
                 self.store.len()
             ));
         }
-        let mut out = Vec::with_capacity(e.count);
+        let mut out = Vec::with_capacity(e.count.min(4096));
         let mut at = e.offset;
         for _ in 0..e.count {
             let (s, next) = self.str_at(at).map_err(|m| format!("tag {tag}: {m}"))?;
