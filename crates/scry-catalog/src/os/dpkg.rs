@@ -3,7 +3,8 @@
 //! Each paragraph with `Package` and `Version` whose `Status` state (third word) is
 //! `installed` becomes a [`Package`]: the want word may be `install`, `hold`, or even
 //! `deinstall`/`purge` (marked for removal, still on disk). A paragraph without `Status`
-//! is kept (distroless `status.d` entries often have none). Other states
+//! is kept in a distroless `status.d` entry (they often have none) and skipped in
+//! `status` (dpkg reads it as `not-installed`). Other states
 //! (`config-files`, `half-installed`, `unpacked`, `not-installed`) are skipped silently.
 //!
 //! Fields kept: `Source: name (version)` → `source_name`/`source_version` (the source's
@@ -117,6 +118,7 @@ pub fn parse_status(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, 
     }
     let text = String::from_utf8_lossy(bytes);
     let paragraphs = deb822::parse(&text);
+    let distroless = path.contains("status.d/");
     let mut found = Found::default();
     if !paragraphs.is_empty() && paragraphs.iter().all(|p| p.fields.is_empty()) {
         return Err(CatalogError::new(
@@ -134,9 +136,11 @@ pub fn parse_status(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, 
                 ),
             ));
         }
-        if let Some(status) = para.get("Status")
-            && status.split_whitespace().nth(2) != Some("installed")
-        {
+        let installed = match para.get("Status") {
+            Some(status) => status.split_whitespace().nth(2) == Some("installed"),
+            None => distroless,
+        };
+        if !installed {
             continue;
         }
         let (Some(name), Some(version)) = (para.get("Package"), para.get("Version")) else {

@@ -492,7 +492,8 @@ fn dpkg_status_fixtures() {
         assert_eq!(found.packages.len(), n, "{f}");
         assert_eq!(found.warnings.len(), 1, "{f}");
     }
-    // State `installed` (want install/hold/deinstall/purge) and no Status at all are kept.
+    // State `installed` (want install/hold/deinstall/purge) is kept; no Status at all is
+    // `not-installed` in `status` (as dpkg-query says) but kept in distroless `status.d`.
     let names: BTreeSet<String> = parse_one(&c, s, &d("statusfield"))
         .packages
         .into_iter()
@@ -502,7 +503,6 @@ fn dpkg_status_fixtures() {
         "wantinstall_installed",
         "wantdeinstall_installed",
         "wantpurge_installed",
-        "wantnostatus",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -690,6 +690,9 @@ fn dpkg_this_machine_matches_dpkg_query() {
     assert_eq!(got.len(), found.packages.len(), "no duplicates");
     assert_eq!(got, want);
     assert!(!want.is_empty());
+    // Arch, source name and source version too, read through the same status file.
+    let rows = dpkg_query(&bytes, "host").expect("dpkg-query ran");
+    assert_eq!(dpkg_rows(&found.packages), rows);
 }
 
 /// Every apk fixture.
@@ -822,5 +825,113 @@ fn dpkg_multiarch_survives_finish() {
         let arch = p.arch.as_deref().expect("arch");
         assert_eq!(p.files.len(), 1, "{arch}");
         assert!(p.files[0].contains(if arch == "amd64" { "x86_64" } else { "i386" }));
+    }
+}
+
+type DpkgRow = (String, String, String, String, String);
+
+/// What `dpkg-query --admindir` reads from a status file as installed: name, version,
+/// arch, source name, source version. `None` without dpkg-query.
+fn dpkg_query(status: &[u8], tag: &str) -> Option<BTreeSet<DpkgRow>> {
+    let dir = std::env::temp_dir().join(format!("scry-os-dpkg-{}-{tag}", std::process::id()));
+    std::fs::create_dir_all(dir.join("info")).ok()?;
+    std::fs::create_dir_all(dir.join("updates")).ok()?;
+    std::fs::write(dir.join("status"), status).ok()?;
+    let out = std::process::Command::new("dpkg-query")
+        .arg(format!("--admindir={}", dir.display()))
+        .args([
+            "-W",
+            "-f",
+            "${db:Status-Status}\t${Package}\t${Version}\t${Architecture}\t${source:Package}\t${source:Version}\n",
+        ])
+        .output()
+        .ok();
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = out?;
+    assert!(
+        out.status.success(),
+        "{tag}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                (f.len() == 6 && f[0] == "installed").then(|| {
+                    let s = |i: usize| f[i].to_owned();
+                    (s(1), s(2), s(3), s(4), s(5))
+                })
+            })
+            .collect(),
+    )
+}
+
+fn dpkg_rows(ps: &[Package]) -> BTreeSet<DpkgRow> {
+    ps.iter()
+        .map(|p| {
+            (
+                p.name.clone(),
+                p.version.clone(),
+                p.arch.clone().unwrap_or_default(),
+                p.source_name.clone().unwrap_or_else(|| p.name.clone()),
+                p.source_version
+                    .clone()
+                    .unwrap_or_else(|| p.version.clone()),
+            )
+        })
+        .collect()
+}
+
+/// Every dpkg status fixture dpkg itself accepts gives what `dpkg-query` reads from it:
+/// name, version, arch, source name and source version of each installed package.
+/// Fixtures dpkg refuses as a whole (`nopackage`, `noversion`: a paragraph without
+/// Package/Version; osv-scanner's `status`: no final newline; syft's `image-dpkg` and
+/// `glob-paths`: an empty `Package:` or junk; trivy's `corrupsed`) are read leniently
+/// here, entry by entry, instead.
+#[test]
+fn dpkg_status_fixtures_match_dpkg_query() {
+    if std::process::Command::new("dpkg-query")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return;
+    }
+    let base = os_fixtures();
+    let mut inputs: Vec<(String, Vec<u8>)> = [
+        "debian/osv-scalibr/dpkg/valid",
+        "debian/osv-scalibr/dpkg/single",
+        "debian/osv-scalibr/dpkg/statusfield",
+        "debian/osv-scalibr/dpkg/trailingnewlines",
+        "debian/osv-scalibr/dpkg/transitional",
+        "debian/osv-scalibr/dpkg/transitional_dummy",
+        "debian/osv-scalibr/dpkg/transitional_empty",
+    ]
+    .iter()
+    .map(|f| {
+        (
+            (*f).to_owned(),
+            std::fs::read(base.join(f)).expect("fixture"),
+        )
+    })
+    .collect();
+    for name in ["valid", "digest", "md5sums", "only-apt", "third-party"] {
+        let f = base.join(format!("debian/trivy/dpkg/{name}.txtar"));
+        let text = std::fs::read_to_string(&f).expect("txtar");
+        for (file, body) in txtar(&text) {
+            if file == "var/lib/dpkg/status" {
+                inputs.push((format!("{name}.txtar"), body.into_bytes()));
+            }
+        }
+    }
+    assert_eq!(inputs.len(), 12);
+    for (i, (name, bytes)) in inputs.iter().enumerate() {
+        let want = dpkg_query(bytes, &i.to_string()).expect("dpkg-query ran");
+        let found = dpkg::DpkgCataloger
+            .parse("var/lib/dpkg/status", bytes, &Limits::default())
+            .expect("parses");
+        assert_eq!(dpkg_rows(&found.packages), want, "{name}");
+        assert!(!want.is_empty(), "{name}");
     }
 }
