@@ -435,9 +435,20 @@ fn truncate(s: &str) -> String {
 // ---------------------------------------------------------------------------------------
 // pnpm-lock.yaml
 
-/// Splits a pnpm package key into name and version.
+/// Splits a pnpm package key into name and version. v5 keys of other registries start
+/// with the host (`registry.npmjs.org/foo/1.1.0`), which is dropped.
 fn pnpm_key(key: &str, v5: bool) -> Option<(String, String)> {
-    let k = key.strip_prefix('/').unwrap_or(key);
+    if key.starts_with("file:") || key.starts_with("link:") {
+        return None;
+    }
+    let k = match key.strip_prefix('/') {
+        Some(k) => k,
+        None if v5 => match key.split_once('/') {
+            Some((host, rest)) if host.contains('.') => rest,
+            _ => key,
+        },
+        None => key,
+    };
     let k = k.split('(').next().unwrap_or(k);
     if v5 {
         let (name_len, rest) = if k.starts_with('@') {
@@ -519,9 +530,17 @@ fn parse_pnpm_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, C
             _ => from_key,
         };
         let Some((name, version)) = parsed else {
-            c.warn(format!("`{}`: cannot read name and version", truncate(key)));
+            if !key.starts_with("file:") && !key.starts_with("link:") {
+                c.warn(format!("`{}`: cannot read name and version", truncate(key)));
+            }
             continue;
         };
+        // Git and directory sources without a `version` field have none in the key
+        // either (`github.com/kevva/is-positive`).
+        if !version.starts_with(|ch: char| ch.is_ascii_digit()) {
+            c.warn(format!("`{}`: no version", truncate(key)));
+            continue;
+        }
         if version.starts_with("link:") {
             continue;
         }
