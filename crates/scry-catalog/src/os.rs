@@ -7,9 +7,12 @@
 //! | cataloger | reads |
 //! |---|---|
 //! | `os-release` ([`release`]) | `etc/os-release`, `usr/lib/os-release`, `etc/lsb-release`, `etc/*-release` of the Red Hat family, `etc/alpine-release`, `etc/system-release-cpe`, `etc/debian_version`, and the presence of `var/lib/dpkg/status.d/*` (distroless) |
-//! | `dpkg` ([`dpkg`]) | `var/lib/dpkg/status`, `var/lib/dpkg/status.d/*` (distroless), `var/lib/dpkg/info/*.list` and `status.d/*.md5sums` (file lists) |
+//! | `dpkg` ([`dpkg`]) | `var/lib/dpkg/status`, `var/lib/dpkg/status.d/*` (distroless), `var/lib/dpkg/info/*.{list,md5sums}` and `status.d/*.md5sums` (file lists) |
 //! | `apk` ([`apk`]) | `lib/apk/db/installed` |
 //! | `rpm` ([`rpm`]) | `var/lib/rpm/{rpmdb.sqlite,Packages,Packages.db}`, same under `usr/lib/sysimage/rpm/` |
+//!
+//! The dpkg, apk and rpm paths are also recognised under a prefix (`rootfs/var/lib/dpkg/status`),
+//! for a folder holding an unpacked root filesystem; release files only at the root.
 //!
 //! # What the driver must do (contract with `scry-image`/`scry-fs`)
 //!
@@ -23,8 +26,8 @@
 //! 2. **Settling.** [`crate::finish`] calls [`settle`] with the chosen release. It:
 //!    - gives OS packages whose ecosystem has no release the OS's ecosystem when both use
 //!      the same version scheme (dpkg packages are found as `Debian` and become
-//!      `Ubuntu:22.04:LTS` on Ubuntu; rpm ones are found as `Red Hat` and become
-//!      `AlmaLinux:9` on AlmaLinux);
+//!      `Ubuntu:22.04:LTS` on Ubuntu; rpm ones are found in the family their `VENDOR`
+//!      names, `Red Hat` when unknown, and become `AlmaLinux:9` on AlmaLinux);
 //!    - rewrites the purl namespace to the OS `ID` and adds `distro=<id>-<version_id>`
 //!      (`pkg:deb/debian/libc6@2.36-9?arch=amd64&distro=debian-12`), as syft does;
 //!    - attaches **file lists** to their packages: `var/lib/dpkg/info/<pkg>[:arch].list` and
@@ -32,6 +35,9 @@
 //!      empty `version` (see [`dpkg::is_file_list`]); `settle` moves their `files` onto the
 //!      dpkg package of the same name (and arch when the list names one) from the same
 //!      root, then drops the placeholders. A list whose package is not installed is dropped.
+//!
+//!    `finish` then drops duplicates by ecosystem, name, version, path and arch (multi-arch
+//!    dpkg packages, `libc6:amd64` and `libc6:i386`, are two packages).
 
 use scry_core::{Ecosystem, OsRelease, Package, PackageManager};
 
