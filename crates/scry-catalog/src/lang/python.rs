@@ -97,7 +97,8 @@ fn parse_requirements(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found
             continue;
         }
         let line = line.split(';').next().unwrap_or(line);
-        let line = line.split(" --").next().unwrap_or(line).trim();
+        // Per-requirement options (`--hash=...`, `-C x`) end the requirement.
+        let line = line.split(" -").next().unwrap_or(line).trim();
         let Some((name, version)) = split_pin(line) else {
             c.warn(format!(
                 "`{}`: not pinned with `==`: skipped",
@@ -117,6 +118,8 @@ fn split_pin(line: &str) -> Option<(&str, &str)> {
     let name = name.split('[').next().unwrap_or(name).trim();
     let version = line[idx + 2..].trim_start_matches('=').trim();
     let version = version.split(',').next().unwrap_or(version).trim();
+    // Text after the version (`==1.0 stray words`) is not part of it.
+    let version = version.split_whitespace().next().unwrap_or("");
     let valid_name = !name.is_empty()
         && name
             .chars()
