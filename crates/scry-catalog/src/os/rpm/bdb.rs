@@ -13,7 +13,9 @@
 //! input: every page number is checked against the file, an overflow page may be read
 //! once per file (a loop or a shared chain is an error, and the work stays linear), and a
 //! value never grows past its declared length.
-//! Values stored inline (`H_KEYDATA`) are not read: rpm always stores headers off-page.
+//! Values stored on the page (`H_KEYDATA`, type byte 1) run up to their key, as rpm's own
+//! read-only reader takes them; ones too short to be a header (rpm's record 0, the next
+//! instance number) are skipped. An overflow page must carry its own page number.
 
 use crate::Limits;
 
@@ -24,6 +26,9 @@ const HASH_PAGE: u8 = 13;
 const HASH_UNSORTED_PAGE: u8 = 2;
 const OVERFLOW_PAGE: u8 = 7;
 const H_OFFPAGE: u8 = 3;
+const H_KEYDATA: u8 = 1;
+/// The smallest rpm header blob: `il`, `dl` and one index entry.
+const MIN_HEADER: usize = 24;
 
 #[derive(Clone, Copy)]
 struct Order {
@@ -98,8 +103,22 @@ pub fn read_values(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<u8>>, String
         // Values are the odd items.
         for i in (1..entries).step_by(2) {
             let off = usize::from(o.u16(p, PAGE_HEADER + i * 2).unwrap_or(0));
-            if p.get(off) != Some(&H_OFFPAGE) {
-                continue;
+            match p.get(off) {
+                Some(&H_OFFPAGE) => {}
+                Some(&H_KEYDATA) => {
+                    // Items are packed downwards from the page's end: an on-page value
+                    // runs from just after its type byte up to its key.
+                    let key = usize::from(o.u16(p, PAGE_HEADER + (i - 1) * 2).unwrap_or(0));
+                    let Some(value) = p.get(off + 1..key) else {
+                        return Err(format!("page {n}: item {i}: on-page value out of order"));
+                    };
+                    // rpm's record 0 (the next instance number, 4 bytes) is no header.
+                    if value.len() >= MIN_HEADER {
+                        out.push(value.to_vec());
+                    }
+                    continue;
+                }
+                _ => continue,
             }
             let (Some(first), Some(total)) = (o.u32(p, off + 4), o.u32(p, off + 8)) else {
                 return Err(format!("page {n}: item {i} truncated"));
@@ -119,6 +138,11 @@ pub fn read_values(bytes: &[u8], limits: &Limits) -> Result<Vec<Vec<u8>>, String
                 if std::mem::replace(&mut visited[cur], true) {
                     return Err(format!(
                         "page {n}: item {i}: overflow chain loops at page {cur} (reached twice)"
+                    ));
+                }
+                if o.u32(op, 8) != u32::try_from(cur).ok() {
+                    return Err(format!(
+                        "page {n}: item {i}: page {cur} names another page number"
                     ));
                 }
                 if op[25] != OVERFLOW_PAGE {
