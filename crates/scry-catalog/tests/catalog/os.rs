@@ -935,3 +935,47 @@ fn dpkg_status_fixtures_match_dpkg_query() {
         assert!(!want.is_empty(), "{name}");
     }
 }
+
+/// apk-tools' own expectations of its real installed database: `apk list --installed`
+/// (name-version, arch, origin, licence) and `apk info` contents of two packages.
+#[test]
+fn apk_matches_apk_list_installed() {
+    let found = parse_one(
+        &apk::ApkCataloger,
+        "lib/apk/db/installed",
+        &os_fixtures().join("alpine/apk-tools/query-installed.data"),
+    );
+    let want: Vec<&str> = include_str!("os_data/apk-query-installed.expected.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect();
+    let mut got: Vec<String> = found
+        .packages
+        .iter()
+        .map(|p| {
+            format!(
+                "{}-{} {} {{{}}} ({}) [installed]",
+                p.name,
+                p.version,
+                p.arch.as_deref().unwrap_or(""),
+                p.source_name.as_deref().unwrap_or(""),
+                p.licenses.join(" ")
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, want);
+    let files = |name: &str| {
+        found
+            .packages
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.files.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        files("apk-tools"),
+        ["/sbin/apk", "/usr/lib/libapk.so.2.14.0"]
+    );
+    assert_eq!(files("scanelf"), ["/usr/bin/scanelf"]);
+}
