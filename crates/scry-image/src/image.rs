@@ -104,6 +104,30 @@ enum Store {
 
 const SMALL: u64 = 1 << 20;
 
+/// Counts the bytes read (seeks are free) and fails past `max` until reset.
+struct HeaderBudget<R> {
+    inner: R,
+    used: std::rc::Rc<std::cell::Cell<u64>>,
+    max: u64,
+}
+
+impl<R: Read> Read for HeaderBudget<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.used.set(self.used.get() + n as u64);
+        if self.used.get() > self.max {
+            return Err(std::io::Error::other("tar extension header too large"));
+        }
+        Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for HeaderBudget<R> {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
 impl Store {
     fn open(p: &Path, limits: &WalkLimits) -> Result<Self, ImageError> {
         let meta = std::fs::metadata(p).map_err(|e| ImageError::io(p, e))?;
@@ -119,13 +143,31 @@ impl Store {
             let mut file = buf.into_inner();
             file.seek(SeekFrom::Start(0))
                 .map_err(|e| ImageError::io(p, e))?;
-            let mut archive = tar::Archive::new(file);
+            // Data is skipped by seeking, so every byte read is a header: bound them.
+            let used = std::rc::Rc::new(std::cell::Cell::new(0u64));
+            let max_header = limits.max_header_bytes.saturating_add(1024);
+            let mut archive = tar::Archive::new(HeaderBudget {
+                inner: file,
+                used: used.clone(),
+                max: max_header,
+            });
             let mut index = HashMap::new();
             let entries = archive
                 .entries_with_seek()
                 .map_err(|e| corrupt(&input, &e))?;
             for e in entries {
-                let e = e.map_err(|e| corrupt(&input, &e))?;
+                let e = e.map_err(|e| {
+                    if used.get() > max_header {
+                        ImageError::Limit {
+                            input: input.clone(),
+                            what: "tar extension header bytes".into(),
+                            limit: limits.max_header_bytes,
+                        }
+                    } else {
+                        corrupt(&input, &e)
+                    }
+                })?;
+                used.set(0);
                 if index.len() as u64 >= limits.max_entries {
                     return Err(ImageError::Limit {
                         input,

@@ -177,6 +177,27 @@ fn huge_gnu_long_name_is_bounded() {
 }
 
 #[test]
+fn huge_gnu_long_name_in_the_outer_archive_is_bounded() {
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(tar::EntryType::GNULongName);
+    h.set_size(8 << 20);
+    raw_name(&mut h, b"././@LongLink");
+    h.set_cksum();
+    let mut t = h.as_bytes().to_vec();
+    t.extend(std::iter::repeat_n(b'a', 8 << 20));
+    t.extend_from_slice(&[0; 1024]);
+    let dir = tempdir();
+    let p = dir.path().join("image.tar");
+    std::fs::write(&p, t).expect("write");
+    let err = run(&TargetSpec::Image(p), &all()).expect_err("long name");
+    assert!(
+        err.to_string()
+            .contains("tar extension header bytes exceeds the limit of 1048576"),
+        "{err}"
+    );
+}
+
+#[test]
 fn two_hundred_thousand_tiny_files_in_bounded_time() {
     let mut b = tar::Builder::new(Vec::new());
     for i in 0..200_000u32 {
