@@ -73,9 +73,13 @@ impl OsRelease {
             "debian" => eco(EcosystemKind::Debian, major),
             "ubuntu" => {
                 // OSV spells LTS releases `Ubuntu:22.04:LTS`: even years, April.
-                let lts = version.ends_with(".04")
-                    && major.parse::<u32>().is_ok_and(|y| y % 2 == 0);
-                let release = if lts { format!("{version}:LTS") } else { version.to_owned() };
+                let lts =
+                    version.ends_with(".04") && major.parse::<u32>().is_ok_and(|y| y % 2 == 0);
+                let release = if lts {
+                    format!("{version}:LTS")
+                } else {
+                    version.to_owned()
+                };
                 eco(EcosystemKind::Ubuntu, &release)
             }
             "alpine" => {

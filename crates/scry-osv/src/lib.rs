@@ -48,7 +48,9 @@ pub fn parse_record(bytes: &[u8]) -> Result<Record, ParseError> {
         struct IdOnly {
             id: Option<String>,
         }
-        let id = serde_json::from_slice::<IdOnly>(bytes).ok().and_then(|r| r.id);
+        let id = serde_json::from_slice::<IdOnly>(bytes)
+            .ok()
+            .and_then(|r| r.id);
         ParseError { id, source }
     })
 }

@@ -139,21 +139,9 @@ impl Range {
         for (at, event) in &events {
             match (event, at) {
                 (Event::Introduced(_), None) => affected = true,
-                (Event::Introduced(_), Some(at)) => {
-                    if version >= at {
-                        affected = true;
-                    }
-                }
-                (Event::Fixed(_), Some(at)) => {
-                    if version >= at {
-                        affected = false;
-                    }
-                }
-                (Event::LastAffected(_), Some(at)) => {
-                    if version > at {
-                        affected = false;
-                    }
-                }
+                (Event::Introduced(_), Some(at)) if version >= at => affected = true,
+                (Event::Fixed(_), Some(at)) if version >= at => affected = false,
+                (Event::LastAffected(_), Some(at)) if version > at => affected = false,
                 _ => {}
             }
         }

@@ -30,8 +30,8 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-pub use scry_core::VersionScheme;
 use scry_core::Ecosystem;
+pub use scry_core::VersionScheme;
 
 pub mod apk;
 pub mod composer;
@@ -40,8 +40,8 @@ pub mod dpkg;
 pub mod go;
 pub mod hackage;
 pub mod maven;
-mod num;
 pub mod nuget;
+mod num;
 pub mod pep440;
 pub mod pub_semver;
 pub mod rpm;

@@ -6,7 +6,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).ok_or("usage: lookup_profile DB_FILE")?;
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: lookup_profile DB_FILE")?;
     let db = scry_vulndb::Database::open(Path::new(&path))?;
     let n = db.record_count()?;
     let mut keys = Vec::new();
@@ -33,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         keys.len(),
         keys.len() as f64 / total.as_secs_f64()
     );
-    times.sort_by(|a, b| b.0.cmp(&a.0));
+    times.sort_by_key(|t| std::cmp::Reverse(t.0));
     for (t, k, e, name) in times.iter().take(5) {
         println!("{t:?} {k} records {e} {name}");
     }

@@ -57,9 +57,9 @@ pub(crate) fn group_aliases<'a>(records: impl Iterator<Item = &'a Record>) -> Ve
     }
 
     let mut groups: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for i in 0..parent.len() {
+    for (i, name) in names.iter().enumerate() {
         let root = find(&mut parent, i);
-        groups.entry(root).or_default().push(names[i].clone());
+        groups.entry(root).or_default().push(name.clone());
     }
     let mut out: Vec<Vec<String>> = groups
         .into_values()

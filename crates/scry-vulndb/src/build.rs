@@ -13,8 +13,7 @@ use scry_osv::Record;
 use crate::aliases::group_aliases;
 use crate::error::DbError;
 use crate::format::{
-    Header, SCHEMA_VERSION, SectionEntry, SectionKind, cve_key, put_f32, put_u16, put_u32,
-    put_u64,
+    Header, SCHEMA_VERSION, SectionEntry, SectionKind, cve_key, put_f32, put_u16, put_u32, put_u64,
 };
 use crate::names::normalize_name;
 use crate::read::{Database, EpssScore, KevEntry};
@@ -176,7 +175,10 @@ impl Builder {
     pub fn drop_source_if_empty(&mut self, source: u32) {
         let last = self.sources.len().checked_sub(1);
         if last == Some(source as usize)
-            && self.sources.get(source as usize).is_some_and(|s| s.records == 0 && s.skipped == 0)
+            && self
+                .sources
+                .get(source as usize)
+                .is_some_and(|s| s.records == 0 && s.skipped == 0)
             && !self.records.values().any(|(_, s)| *s == source)
         {
             self.sources.pop();
@@ -190,7 +192,11 @@ impl Builder {
     }
 
     /// Replaces the EPSS scores.
-    pub fn set_epss(&mut self, date: Option<String>, scores: impl IntoIterator<Item = (String, EpssScore)>) {
+    pub fn set_epss(
+        &mut self,
+        date: Option<String>,
+        scores: impl IntoIterator<Item = (String, EpssScore)>,
+    ) {
         self.epss = scores
             .into_iter()
             .filter_map(|(cve, s)| Some((cve_key(&cve)?, s)))
@@ -216,11 +222,16 @@ impl Builder {
     /// # Errors
     /// When the file cannot be written.
     pub fn write(self, path: &Path) -> Result<BuildSummary, DbError> {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| DbError::io(dir, e))?;
         let tmp = dir.join(format!(
             ".{}.tmp-{}",
-            path.file_name().and_then(|n| n.to_str()).unwrap_or("scry.db"),
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("scry.db"),
             std::process::id()
         ));
         let result = self.write_to(&tmp, path);
@@ -271,7 +282,9 @@ impl Builder {
             } else {
                 let mut seen = BTreeSet::new();
                 for (ai, affected) in record.affected.iter().enumerate() {
-                    let Some(pkg) = &affected.package else { continue };
+                    let Some(pkg) = &affected.package else {
+                        continue;
+                    };
                     let key = package_key(&pkg.ecosystem(), &pkg.name);
                     if first.is_none() {
                         first = Some(key.clone());
@@ -303,15 +316,25 @@ impl Builder {
         let mut block_table = Vec::new();
         let mut current = Vec::with_capacity(BLOCK_TARGET * 2);
         let mut nblocks = 0u32;
-        let flush = |current: &mut Vec<u8>, blocks_bytes: &mut Vec<u8>, block_table: &mut Vec<u8>, nblocks: &mut u32| -> Result<(), DbError> {
+        let flush = |current: &mut Vec<u8>,
+                     blocks_bytes: &mut Vec<u8>,
+                     block_table: &mut Vec<u8>,
+                     nblocks: &mut u32|
+         -> Result<(), DbError> {
             if current.is_empty() {
                 return Ok(());
             }
-            let compressed = zstd::bulk::compress(current, ZSTD_LEVEL)
-                .map_err(|e| DbError::io(tmp, e))?;
+            let compressed =
+                zstd::bulk::compress(current, ZSTD_LEVEL).map_err(|e| DbError::io(tmp, e))?;
             put_u64(block_table, blocks_bytes.len() as u64);
-            put_u32(block_table, u32::try_from(compressed.len()).unwrap_or(u32::MAX));
-            put_u32(block_table, u32::try_from(current.len()).unwrap_or(u32::MAX));
+            put_u32(
+                block_table,
+                u32::try_from(compressed.len()).unwrap_or(u32::MAX),
+            );
+            put_u32(
+                block_table,
+                u32::try_from(current.len()).unwrap_or(u32::MAX),
+            );
             put_u64(block_table, xxh3_64(&compressed));
             blocks_bytes.extend_from_slice(&compressed);
             current.clear();
@@ -333,10 +356,20 @@ impl Builder {
             current.extend_from_slice(&json);
             current.push(b'\n');
             if current.len() >= BLOCK_TARGET {
-                flush(&mut current, &mut blocks_bytes, &mut block_table, &mut nblocks)?;
+                flush(
+                    &mut current,
+                    &mut blocks_bytes,
+                    &mut block_table,
+                    &mut nblocks,
+                )?;
             }
         }
-        flush(&mut current, &mut blocks_bytes, &mut block_table, &mut nblocks)?;
+        flush(
+            &mut current,
+            &mut blocks_bytes,
+            &mut block_table,
+            &mut nblocks,
+        )?;
 
         // Match views: per package key, each record narrowed to that key's affected
         // entries, without the long text; stored in key order so that one lookup reads
@@ -360,11 +393,21 @@ impl Builder {
                 current.extend_from_slice(&json);
                 current.push(b'\n');
                 if current.len() >= BLOCK_TARGET {
-                    flush(&mut current, &mut blocks_bytes, &mut block_table, &mut nblocks)?;
+                    flush(
+                        &mut current,
+                        &mut blocks_bytes,
+                        &mut block_table,
+                        &mut nblocks,
+                    )?;
                 }
             }
         }
-        flush(&mut current, &mut blocks_bytes, &mut block_table, &mut nblocks)?;
+        flush(
+            &mut current,
+            &mut blocks_bytes,
+            &mut block_table,
+            &mut nblocks,
+        )?;
         let mut block_section = Vec::with_capacity(4 + block_table.len());
         put_u32(&mut block_section, nblocks);
         block_section.extend_from_slice(&block_table);
@@ -390,7 +433,10 @@ impl Builder {
             put_u32(&mut adv, off);
             put_u32(&mut adv, len);
             put_u32(&mut adv, u32::from(record.is_withdrawn()));
-            put_u32(&mut adv, id_to_group.get(id.as_str()).copied().unwrap_or(u32::MAX));
+            put_u32(
+                &mut adv,
+                id_to_group.get(id.as_str()).copied().unwrap_or(u32::MAX),
+            );
             put_u32(&mut adv, *source);
             adv_ids.extend_from_slice(id.as_bytes());
         }
@@ -435,7 +481,8 @@ impl Builder {
 
         // KEV and EPSS.
         let kev_list: Vec<&KevEntry> = kev.values().collect();
-        let kev_json = serde_json::to_vec(&kev_list).map_err(|e| DbError::corrupt(tmp, e.to_string()))?;
+        let kev_json =
+            serde_json::to_vec(&kev_list).map_err(|e| DbError::corrupt(tmp, e.to_string()))?;
         let mut epss_rows: Vec<(&(u16, u32), &EpssScore)> = epss.iter().collect();
         epss_rows.sort_by_key(|(k, _)| **k);
         let mut ep = Vec::with_capacity(4 + epss_rows.len() * 16);
@@ -462,7 +509,8 @@ impl Builder {
             epss_count: epss_rows.len() as u64,
             alias_groups: groups.len() as u64,
         };
-        let meta_json = serde_json::to_vec(&meta).map_err(|e| DbError::corrupt(tmp, e.to_string()))?;
+        let meta_json =
+            serde_json::to_vec(&meta).map_err(|e| DbError::corrupt(tmp, e.to_string()))?;
 
         let sections: Vec<(SectionKind, &[u8])> = vec![
             (SectionKind::Meta, &meta_json),
@@ -493,11 +541,14 @@ impl Builder {
         };
         let file = std::fs::File::create(tmp).map_err(|e| DbError::io(tmp, e))?;
         let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-        w.write_all(&header.encode()).map_err(|e| DbError::io(tmp, e))?;
+        w.write_all(&header.encode())
+            .map_err(|e| DbError::io(tmp, e))?;
         for (_, bytes) in &sections {
             w.write_all(bytes).map_err(|e| DbError::io(tmp, e))?;
         }
-        let file = w.into_inner().map_err(|e| DbError::io(tmp, e.into_error()))?;
+        let file = w
+            .into_inner()
+            .map_err(|e| DbError::io(tmp, e.into_error()))?;
         file.sync_all().map_err(|e| DbError::io(tmp, e))?;
         Ok(BuildSummary {
             path: tmp.to_path_buf(),

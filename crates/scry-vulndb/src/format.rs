@@ -107,7 +107,10 @@ impl Header {
         let mut out = Vec::with_capacity(Self::size(self.sections.len()));
         out.extend_from_slice(MAGIC);
         put_u32(&mut out, self.schema);
-        put_u32(&mut out, u32::try_from(self.sections.len()).unwrap_or(u32::MAX));
+        put_u32(
+            &mut out,
+            u32::try_from(self.sections.len()).unwrap_or(u32::MAX),
+        );
         put_u64(&mut out, self.file_len);
         for s in &self.sections {
             put_u32(&mut out, s.kind as u32);

@@ -76,7 +76,9 @@ pub enum ImportError {
         source: std::io::Error,
     },
     /// The source is of no kind scry reads.
-    #[error("{0}: not an advisory source scry knows (expected a folder, .zip, .json, .jsonl[.zst|.gz], KEV JSON or EPSS CSV)")]
+    #[error(
+        "{0}: not an advisory source scry knows (expected a folder, .zip, .json, .jsonl[.zst|.gz], KEV JSON or EPSS CSV)"
+    )]
     Unrecognised(PathBuf),
     /// The archive itself is unreadable.
     #[error("{path}: {reason}")]
@@ -123,7 +125,13 @@ pub fn import_path(
         return import_dir(builder, path, limits);
     }
     let name = file_name(path);
-    Ok(vec![import_file_as(builder, path, &name, &path.display().to_string(), limits)?])
+    Ok(vec![import_file_as(
+        builder,
+        path,
+        &name,
+        &path.display().to_string(),
+        limits,
+    )?])
 }
 
 /// Imports one file under a given source name and location (used for downloads,
@@ -152,7 +160,11 @@ pub fn import_file_as(
     Ok(ctx.report)
 }
 
-fn import_dir(builder: &mut Builder, dir: &Path, limits: Limits) -> Result<Vec<ImportReport>, ImportError> {
+fn import_dir(
+    builder: &mut Builder,
+    dir: &Path,
+    limits: Limits,
+) -> Result<Vec<ImportReport>, ImportError> {
     let mut files = Vec::new();
     walk(dir, &mut files).map_err(|source| ImportError::Io {
         path: dir.to_path_buf(),
@@ -164,7 +176,13 @@ fn import_dir(builder: &mut Builder, dir: &Path, limits: Limits) -> Result<Vec<I
     for f in files {
         let n = file_name(&f);
         if is_container(&n) {
-            reports.push(import_file_as(builder, &f, &n, &f.display().to_string(), limits)?);
+            reports.push(import_file_as(
+                builder,
+                &f,
+                &n,
+                &f.display().to_string(),
+                limits,
+            )?);
         } else {
             loose.push(f);
         }
@@ -183,10 +201,13 @@ fn import_dir(builder: &mut Builder, dir: &Path, limits: Limits) -> Result<Vec<I
         };
         for f in loose {
             let rel = f.strip_prefix(dir).unwrap_or(&f).display().to_string();
-            let bytes = read_capped(std::fs::File::open(&f).map_err(|source| ImportError::Io {
-                path: f.clone(),
-                source,
-            })?, limits.max_entry_bytes);
+            let bytes = read_capped(
+                std::fs::File::open(&f).map_err(|source| ImportError::Io {
+                    path: f.clone(),
+                    source,
+                })?,
+                limits.max_entry_bytes,
+            );
             match bytes {
                 Ok(b) => entry(&mut ctx, &rel, &b),
                 Err(e) => ctx.skip(format!("{}: {e}", f.display())),
@@ -219,8 +240,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 fn is_container(name: &str) -> bool {
@@ -265,12 +288,11 @@ fn import_stream(
     if inner.ends_with(".csv") {
         return epss_csv(ctx, &label, reader);
     }
-    let bytes = read_capped(reader, ctx.limits.max_entry_bytes).map_err(|reason| {
-        ImportError::Archive {
+    let bytes =
+        read_capped(reader, ctx.limits.max_entry_bytes).map_err(|reason| ImportError::Archive {
             path: path.to_path_buf(),
             reason,
-        }
-    })?;
+        })?;
     if inner.ends_with(".json") {
         entry(ctx, inner, &bytes);
         return Ok(());
@@ -292,16 +314,19 @@ fn read_capped(reader: impl Read, cap: u64) -> Result<Vec<u8>, String> {
         .read_to_end(&mut buf)
         .map_err(|e| e.to_string())?;
     if n as u64 > cap {
-        return Err(format!("larger than the limit of {cap} bytes (decompression bomb?)"));
+        return Err(format!(
+            "larger than the limit of {cap} bytes (decompression bomb?)"
+        ));
     }
     Ok(buf)
 }
 
 fn import_zip(ctx: &mut Ctx<'_>, path: &Path, file: std::fs::File) -> Result<(), ImportError> {
-    let mut archive = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| ImportError::Archive {
-        path: path.to_path_buf(),
-        reason: format!("not a readable zip archive: {e}"),
-    })?;
+    let mut archive =
+        zip::ZipArchive::new(BufReader::new(file)).map_err(|e| ImportError::Archive {
+            path: path.to_path_buf(),
+            reason: format!("not a readable zip archive: {e}"),
+        })?;
     for i in 0..archive.len() {
         let mut f = match archive.by_index(i) {
             Ok(f) => f,
@@ -316,7 +341,10 @@ fn import_zip(ctx: &mut Ctx<'_>, path: &Path, file: std::fs::File) -> Result<(),
         let name = match f.name() {
             Ok(n) => n.into_owned(),
             Err(e) => {
-                ctx.skip(format!("{}: entry {i}: unreadable name: {e}", path.display()));
+                ctx.skip(format!(
+                    "{}: entry {i}: unreadable name: {e}",
+                    path.display()
+                ));
                 continue;
             }
         };
@@ -371,14 +399,18 @@ fn entry(ctx: &mut Ctx<'_>, name: &str, bytes: &[u8]) {
         }
     };
     match value {
-        serde_json::Value::Object(ref map) if map.contains_key("catalogVersion") && map.contains_key("vulnerabilities") => {
+        serde_json::Value::Object(ref map)
+            if map.contains_key("catalogVersion") && map.contains_key("vulnerabilities") =>
+        {
             kev_json(ctx, name, value);
         }
         serde_json::Value::Object(ref map) if map.contains_key("id") => {
             osv_value(ctx, name, value);
         }
         serde_json::Value::Array(items)
-            if items.iter().all(|i| i.get("id").is_some() && i.get("modified").is_some()) =>
+            if items
+                .iter()
+                .all(|i| i.get("id").is_some() && i.get("modified").is_some()) =>
         {
             for item in items {
                 osv_value(ctx, name, item);
@@ -404,7 +436,11 @@ fn osv_value(ctx: &mut Ctx<'_>, name: &str, value: serde_json::Value) {
     }
 }
 
-fn json_lines(ctx: &mut Ctx<'_>, label: &str, reader: Box<dyn Read + '_>) -> Result<(), ImportError> {
+fn json_lines(
+    ctx: &mut Ctx<'_>,
+    label: &str,
+    reader: Box<dyn Read + '_>,
+) -> Result<(), ImportError> {
     let mut reader = BufReader::with_capacity(1 << 20, reader);
     let mut line = Vec::new();
     let mut n = 0u64;
@@ -422,7 +458,10 @@ fn json_lines(ctx: &mut Ctx<'_>, label: &str, reader: Box<dyn Read + '_>) -> Res
         }
         n += 1;
         if line.len() > ctx.limits.max_line_bytes {
-            ctx.skip(format!("{label}: line {n}: longer than {} bytes", ctx.limits.max_line_bytes));
+            ctx.skip(format!(
+                "{label}: line {n}: longer than {} bytes",
+                ctx.limits.max_line_bytes
+            ));
             // Skip the rest of the over-long line.
             let mut sink = Vec::new();
             let _ = reader.read_until(b'\n', &mut sink);
@@ -492,7 +531,10 @@ fn kev_json(ctx: &mut Ctx<'_>, name: &str, value: serde_json::Value) {
                 known_ransomware_campaign_use: k.known_ransomware_campaign_use,
                 short_description: k.short_description,
             }),
-            Ok(k) => ctx.skip(format!("{name}: KEV entry {i}: cveID {:?} is not a CVE id", k.cve_id)),
+            Ok(k) => ctx.skip(format!(
+                "{name}: KEV entry {i}: cveID {:?} is not a CVE id",
+                k.cve_id
+            )),
             Err(e) => ctx.skip(format!("{name}: KEV entry {i}: {e}")),
         }
     }
@@ -503,7 +545,9 @@ fn kev_json(ctx: &mut Ctx<'_>, name: &str, value: serde_json::Value) {
 fn looks_like_epss(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(200)];
     let head = String::from_utf8_lossy(head).to_ascii_lowercase();
-    head.starts_with("#model_version") || head.starts_with("cve,epss") || head.starts_with("cve;epss")
+    head.starts_with("#model_version")
+        || head.starts_with("cve,epss")
+        || head.starts_with("cve;epss")
 }
 
 fn epss_csv(ctx: &mut Ctx<'_>, label: &str, reader: impl Read) -> Result<(), ImportError> {
@@ -522,7 +566,10 @@ fn epss_csv(ctx: &mut Ctx<'_>, label: &str, reader: impl Read) -> Result<(), Imp
         }
         if let Some(comment) = line.strip_prefix('#') {
             // `#model_version:v2025.03.14,score_date:2025-08-20T00:00:00+0000`
-            if let Some(d) = comment.split(',').find_map(|p| p.strip_prefix("score_date:")) {
+            if let Some(d) = comment
+                .split(',')
+                .find_map(|p| p.strip_prefix("score_date:"))
+            {
                 date = Some(d.to_owned());
             }
             continue;
@@ -530,7 +577,10 @@ fn epss_csv(ctx: &mut Ctx<'_>, label: &str, reader: impl Read) -> Result<(), Imp
         let s = *sep.get_or_insert(if line.contains(';') { ';' } else { ',' });
         let mut parts = line.split(s);
         let (Some(cve), Some(p), Some(pct)) = (parts.next(), parts.next(), parts.next()) else {
-            ctx.skip(format!("{label}: line {}: expected cve{s}epss{s}percentile", i + 1));
+            ctx.skip(format!(
+                "{label}: line {}: expected cve{s}epss{s}percentile",
+                i + 1
+            ));
             continue;
         };
         if cve.eq_ignore_ascii_case("cve") {
@@ -542,7 +592,13 @@ fn epss_csv(ctx: &mut Ctx<'_>, label: &str, reader: impl Read) -> Result<(), Imp
                     && (0.0..=1.0).contains(&probability)
                     && (0.0..=1.0).contains(&percentile) =>
             {
-                scores.push((cve.to_owned(), EpssScore { probability, percentile }));
+                scores.push((
+                    cve.to_owned(),
+                    EpssScore {
+                        probability,
+                        percentile,
+                    },
+                ));
             }
             _ => ctx.skip(format!("{label}: line {}: bad EPSS row {line:?}", i + 1)),
         }

@@ -39,7 +39,13 @@ mod tests {
     #[test]
     fn pep503() {
         assert_eq!(normalize_name(&EcosystemKind::PyPi, "Foo._-Bar"), "foo-bar");
-        assert_eq!(normalize_name(&EcosystemKind::CratesIo, "Serde_JSON"), "serde-json");
-        assert_eq!(normalize_name(&EcosystemKind::Npm, "@Scope/Pkg"), "@Scope/Pkg");
+        assert_eq!(
+            normalize_name(&EcosystemKind::CratesIo, "Serde_JSON"),
+            "serde-json"
+        );
+        assert_eq!(
+            normalize_name(&EcosystemKind::Npm, "@Scope/Pkg"),
+            "@Scope/Pkg"
+        );
     }
 }

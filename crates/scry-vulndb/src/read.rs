@@ -70,6 +70,9 @@ pub struct Status {
     pub alias_groups: u64,
 }
 
+/// A CVE id as (year, number).
+pub(crate) type CveKey = (u16, u32);
+
 const ADV_ROW: usize = 32;
 const PKG_ROW: usize = 16;
 const POSTING_ROW: usize = 16;
@@ -133,7 +136,10 @@ impl Database {
         }
         let mut sections = HashMap::new();
         for s in &header.sections {
-            if s.offset.checked_add(s.len).is_none_or(|end| end > actual_len) {
+            if s.offset
+                .checked_add(s.len)
+                .is_none_or(|end| end > actual_len)
+            {
                 return Err(DbError::corrupt(
                     path,
                     format!("section {:?} lies beyond the end of the file", s.kind),
@@ -143,7 +149,10 @@ impl Database {
         }
         for kind in SectionKind::ALL {
             if !sections.contains_key(&kind) {
-                return Err(DbError::corrupt(path, format!("section {kind:?} is missing")));
+                return Err(DbError::corrupt(
+                    path,
+                    format!("section {kind:?} is missing"),
+                ));
             }
         }
         Ok(Self {
@@ -426,7 +435,9 @@ impl Database {
         let field = |k: usize| read_u32(adv, row + k * 4).ok_or_else(|| self.bad("ADVISORIES"));
         let (block, off, len) = (field(2)?, field(3)? as usize, field(4)? as usize);
         let data = self.block(block)?;
-        let bytes = data.get(off..off + len).ok_or_else(|| self.bad("ADVISORIES"))?;
+        let bytes = data
+            .get(off..off + len)
+            .ok_or_else(|| self.bad("ADVISORIES"))?;
         scry_osv::parse_record(bytes).map_err(|e| DbError::Record {
             path: self.path.clone(),
             id: self.id_at(ordinal).unwrap_or("?").to_owned(),
@@ -468,7 +479,10 @@ impl Database {
             ));
         }
         let data = zstd::bulk::decompress(&compressed, ulen).map_err(|e| {
-            DbError::corrupt(&self.path, format!("record block {index} does not decompress: {e}"))
+            DbError::corrupt(
+                &self.path,
+                format!("record block {index} does not decompress: {e}"),
+            )
         })?;
         let data = std::sync::Arc::new(data);
         if let Ok(mut cache) = self.blocks.lock() {
@@ -591,7 +605,7 @@ impl Database {
         Ok(None)
     }
 
-    pub(crate) fn epss_entries(&self) -> Result<Vec<((u16, u32), EpssScore)>, DbError> {
+    pub(crate) fn epss_entries(&self) -> Result<Vec<(CveKey, EpssScore)>, DbError> {
         let e = self.section(SectionKind::Epss)?;
         let n = read_u32(e, 0).ok_or_else(|| self.bad("EPSS"))? as usize;
         let mut out = Vec::with_capacity(n);

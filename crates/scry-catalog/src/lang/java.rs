@@ -62,29 +62,36 @@ fn properties(s: &str) -> HashMap<String, String> {
         .collect()
 }
 
-/// `MANIFEST.MF` main section, with continuation lines joined.
+/// `MANIFEST.MF` attributes, with continuation lines joined; the main section's value wins
+/// over a later (per-entry) section's.
 fn manifest(s: &str) -> HashMap<String, String> {
-    let mut out = HashMap::new();
-    let mut last: Option<String> = None;
+    let mut out: HashMap<String, String> = HashMap::new();
+    let mut last: Option<(String, bool)> = None;
     for line in s.lines() {
-        if line.is_empty() {
-            break;
-        }
         if let Some(cont) = line.strip_prefix(' ') {
-            if let Some(k) = &last
+            if let Some((k, true)) = &last
                 && let Some(v) = out.get_mut(k)
             {
-                let v: &mut String = v;
                 v.push_str(cont);
             }
             continue;
         }
+        last = None;
         if let Some((k, v)) = line.split_once(':') {
-            out.insert(k.trim().to_owned(), v.trim().to_owned());
-            last = Some(k.trim().to_owned());
+            let k = k.trim().to_owned();
+            let fresh = !out.contains_key(&k);
+            if fresh {
+                out.insert(k.clone(), v.trim().to_owned());
+            }
+            last = Some((k, fresh));
         }
     }
     out
+}
+
+/// Whether a manifest value can be a Maven id (no spaces, no unexpanded placeholders).
+fn plausible_id(s: &str) -> bool {
+    !s.is_empty() && !s.contains(char::is_whitespace) && !s.contains("${") && !s.starts_with('%')
 }
 
 /// What a whole archive walk shares: the decompression budget.
@@ -115,20 +122,33 @@ fn read_entry(entry: &mut impl Read, name: &str, walk: &mut Walk<'_>) -> Result<
 fn from_manifest(m: &HashMap<String, String>, stem: &str) -> Option<(String, String, String)> {
     let bsn = m
         .get("Bundle-SymbolicName")
-        .map(|s| s.split(';').next().unwrap_or(s).trim().to_owned());
+        .map(|s| s.split(';').next().unwrap_or(s).trim().to_owned())
+        .filter(|s| plausible_id(s));
     let version = m
         .get("Implementation-Version")
         .or_else(|| m.get("Bundle-Version"))
         .or_else(|| m.get("Specification-Version"))?
-        .clone();
-    let artifact = m
+        .split_whitespace()
+        .next()?
+        .to_owned();
+    let title = m
         .get("Implementation-Title")
-        .filter(|t| !t.contains(' '))
-        .cloned()
+        .map(String::as_str)
+        .unwrap_or("");
+    // `group#artifact;version` (Elasticsearch-style titles).
+    if let Some((g, rest)) = title.split_once('#') {
+        let a = rest.split(';').next().unwrap_or(rest);
+        if plausible_id(g) && plausible_id(a) {
+            return Some((g.to_owned(), a.to_owned(), version));
+        }
+    }
+    let artifact = Some(title.to_owned())
+        .filter(|t| plausible_id(t))
         .or_else(|| bsn.clone())
         .unwrap_or_else(|| stem_name(stem).0);
     let group = m
         .get("Implementation-Vendor-Id")
+        .filter(|g| plausible_id(g))
         .cloned()
         .or_else(|| {
             bsn.as_ref()

@@ -270,3 +270,41 @@ fn archive_bombs_are_bounded() {
             .any(|w| w.reason.contains("nested deeper"))
     );
 }
+
+/// osv-scalibr's MANIFEST.MF samples, each packed alone into `<folder>.jar`.
+#[test]
+fn manifests_only() {
+    let c = scry_catalog::lang::by_name("java-archive").expect("exists");
+    let cases: &[(&str, &[&str])] = &[
+        // The title is in a per-entry section; the version keeps its first word.
+        ("axis", &["axis:axis@1.4"]),
+        (
+            "combine-manifest-filename",
+            &["org.apache:org.apache.ivy@2.4.0"],
+        ),
+        // Placeholders and spaces are not ids: the file name stands in.
+        ("invalid-ids", &["invalid-ids:invalid-ids@1.2.3"]),
+        ("known-group-id", &["spring-web:spring-web@5.3.26"]),
+        (
+            "manifest-implementation-title",
+            &["org.elasticsearch:server@8.14.3"],
+        ),
+        (
+            "manifest-no-group-id",
+            &["manifest-no-group-id:manifest-no-group-id@1.2.3"],
+        ),
+    ];
+    for (dir, want) in cases {
+        let mf = std::fs::read(fx(&format!("binaries/java/osv-scalibr/{dir}/MANIFEST.MF")))
+            .expect("read");
+        let jar = zip_of(&[("META-INF/MANIFEST.MF", mf)]);
+        let f = c
+            .parse(
+                &format!("{dir}.jar"),
+                &jar,
+                &scry_catalog::Limits::default(),
+            )
+            .expect("parses");
+        assert_eq!(names(&f), *want, "{dir}");
+    }
+}

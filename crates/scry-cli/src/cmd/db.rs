@@ -150,20 +150,45 @@ fn print_reports(
     } else {
         let mut err = std::io::stderr().lock();
         for r in reports {
-            writeln!(err, "{}: {} records, {} skipped{}{}", r.source, r.records, r.skipped,
-                if r.kev > 0 { format!(", {} KEV entries", r.kev) } else { String::new() },
-                if r.epss > 0 { format!(", {} EPSS scores", r.epss) } else { String::new() })?;
+            writeln!(
+                err,
+                "{}: {} records, {} skipped{}{}",
+                r.source,
+                r.records,
+                r.skipped,
+                if r.kev > 0 {
+                    format!(", {} KEV entries", r.kev)
+                } else {
+                    String::new()
+                },
+                if r.epss > 0 {
+                    format!(", {} EPSS scores", r.epss)
+                } else {
+                    String::new()
+                }
+            )?;
             for w in &r.warnings {
                 writeln!(err, "  warning: {w}")?;
             }
             if r.skipped as usize > r.warnings.len() {
-                writeln!(err, "  ... and {} more skipped", r.skipped as usize - r.warnings.len())?;
+                writeln!(
+                    err,
+                    "  ... and {} more skipped",
+                    r.skipped as usize - r.warnings.len()
+                )?;
             }
         }
         crate::outln!(
             "{}: {} advisories ({} withdrawn kept), {} packages, {} alias groups, {} KEV, {} EPSS, {} bytes, built in {:.2}s",
-            summary.path.display(), summary.advisories, summary.withdrawn, summary.packages,
-            summary.alias_groups, summary.kev, summary.epss, summary.bytes, elapsed.as_secs_f64()
+            summary.path.display(),
+            summary.advisories,
+            summary.withdrawn,
+            summary.packages,
+            summary.alias_groups,
+            summary.kev,
+            summary.epss,
+            summary.bytes,
+            elapsed.as_secs_f64()
         )?;
     }
     Ok(())
@@ -175,7 +200,10 @@ fn is_url(s: &str) -> bool {
 
 /// Downloads are cached beside the database, in `<db>.cache/`.
 fn cache_dir(db: &Path) -> PathBuf {
-    let mut name = db.file_name().map(std::ffi::OsStr::to_os_string).unwrap_or_default();
+    let mut name = db
+        .file_name()
+        .map(std::ffi::OsStr::to_os_string)
+        .unwrap_or_default();
     name.push(".cache");
     db.with_file_name(name)
 }
@@ -186,9 +214,31 @@ fn fetcher() -> anyhow::Result<scry_fetch::Fetcher> {
 
 /// OSV ecosystems fetched by default: every one scry orders versions for.
 const DEFAULT_OSV_ECOSYSTEMS: &[&str] = &[
-    "AlmaLinux", "Alpine", "Bitnami", "CRAN", "Chainguard", "Debian", "GitHub Actions", "Go",
-    "Hackage", "Hex", "Maven", "NuGet", "Packagist", "Pub", "PyPI", "Red Hat", "Rocky Linux",
-    "RubyGems", "SUSE", "SwiftURL", "Ubuntu", "Wolfi", "crates.io", "npm", "openSUSE",
+    "AlmaLinux",
+    "Alpine",
+    "Bitnami",
+    "CRAN",
+    "Chainguard",
+    "Debian",
+    "GitHub Actions",
+    "Go",
+    "Hackage",
+    "Hex",
+    "Maven",
+    "NuGet",
+    "Packagist",
+    "Pub",
+    "PyPI",
+    "Red Hat",
+    "Rocky Linux",
+    "RubyGems",
+    "SUSE",
+    "SwiftURL",
+    "Ubuntu",
+    "Wolfi",
+    "crates.io",
+    "npm",
+    "openSUSE",
 ];
 const OSV_BUCKET: &str = "https://osv-vulnerabilities.storage.googleapis.com";
 const KEV_URL: &str =
@@ -219,7 +269,11 @@ fn update(db: &Path, sources: &[String], json: bool) -> anyhow::Result<ExitCode>
     let mut failures = Vec::new();
     for source in sources {
         if !is_url(source) {
-            fetched.push((source.clone(), PathBuf::from(source.strip_prefix("file://").unwrap_or(source)), false));
+            fetched.push((
+                source.clone(),
+                PathBuf::from(source.strip_prefix("file://").unwrap_or(source)),
+                false,
+            ));
             continue;
         }
         match fetcher.fetch(source, &cache) {
@@ -241,20 +295,38 @@ fn update(db: &Path, sources: &[String], json: bool) -> anyhow::Result<ExitCode>
         .collect();
     if changed.is_empty() {
         if failures.is_empty() {
-            crate::outln!("{}: up to date ({} sources unchanged)", db.display(), fetched.len())?;
+            crate::outln!(
+                "{}: up to date ({} sources unchanged)",
+                db.display(),
+                fetched.len()
+            )?;
             return Ok(ExitCode::SUCCESS);
         }
-        anyhow::bail!("{} of {} sources could not be fetched; the database was left as it was", failures.len(), sources.len());
+        anyhow::bail!(
+            "{} of {} sources could not be fetched; the database was left as it was",
+            failures.len(),
+            sources.len()
+        );
     }
     let mut builder = builder_for(db)?;
     let mut reports = Vec::new();
     for (name, path, _) in changed {
         if is_url(name) {
-            reports.push(scry_vulndb::import::import_file_as(&mut builder, path, name, name, Limits::default())
-                .with_context(|| format!("importing {name}"))?);
+            reports.push(
+                scry_vulndb::import::import_file_as(
+                    &mut builder,
+                    path,
+                    name,
+                    name,
+                    Limits::default(),
+                )
+                .with_context(|| format!("importing {name}"))?,
+            );
         } else {
-            reports.extend(scry_vulndb::import::import_path(&mut builder, path, Limits::default())
-                .with_context(|| format!("importing {name}"))?);
+            reports.extend(
+                scry_vulndb::import::import_path(&mut builder, path, Limits::default())
+                    .with_context(|| format!("importing {name}"))?,
+            );
         }
     }
     let summary = builder.write(db)?;
@@ -262,7 +334,11 @@ fn update(db: &Path, sources: &[String], json: bool) -> anyhow::Result<ExitCode>
     if failures.is_empty() {
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("error: {} of {} sources could not be fetched; the others were merged", failures.len(), sources.len());
+        eprintln!(
+            "error: {} of {} sources could not be fetched; the others were merged",
+            failures.len(),
+            sources.len()
+        );
         Ok(ExitCode::from(2))
     }
 }
@@ -276,16 +352,42 @@ fn status(db: &Path, json: bool) -> anyhow::Result<ExitCode> {
     }
     let mut out = std::io::stdout().lock();
     writeln!(out, "database   {}", s.path.display())?;
-    writeln!(out, "built at   {} (scry {}, schema {})", s.built_at, s.scry_version, s.schema_version)?;
+    writeln!(
+        out,
+        "built at   {} (scry {}, schema {})",
+        s.built_at, s.scry_version, s.schema_version
+    )?;
     writeln!(out, "size       {} bytes", s.size_bytes)?;
-    writeln!(out, "advisories {} ({} withdrawn kept aside)", s.total, s.withdrawn)?;
-    writeln!(out, "newest     {}", s.newest_modified.as_deref().unwrap_or("-"))?;
+    writeln!(
+        out,
+        "advisories {} ({} withdrawn kept aside)",
+        s.total, s.withdrawn
+    )?;
+    writeln!(
+        out,
+        "newest     {}",
+        s.newest_modified.as_deref().unwrap_or("-")
+    )?;
     writeln!(out, "aliases    {} groups", s.alias_groups)?;
-    writeln!(out, "KEV        {} entries (catalogue {})", s.kev, s.kev_catalog.as_deref().unwrap_or("-"))?;
-    writeln!(out, "EPSS       {} scores ({})", s.epss, s.epss_date.as_deref().unwrap_or("-"))?;
+    writeln!(
+        out,
+        "KEV        {} entries (catalogue {})",
+        s.kev,
+        s.kev_catalog.as_deref().unwrap_or("-")
+    )?;
+    writeln!(
+        out,
+        "EPSS       {} scores ({})",
+        s.epss,
+        s.epss_date.as_deref().unwrap_or("-")
+    )?;
     writeln!(out, "sources:")?;
     for src in &s.sources {
-        writeln!(out, "  {:<40} {:>7} records {:>6} skipped  {}", src.name, src.records, src.skipped, src.imported_at)?;
+        writeln!(
+            out,
+            "  {:<40} {:>7} records {:>6} skipped  {}",
+            src.name, src.records, src.skipped, src.imported_at
+        )?;
     }
     writeln!(out, "ecosystems:")?;
     for (eco, n) in &s.ecosystems {
@@ -337,17 +439,31 @@ fn query(
     for r in &records {
         let group = database.alias_group(&r.id)?;
         let cve = group.as_ref().map_or(r.id.as_str(), |g| g.id.as_str());
-        let kev = database.kev(cve)?.map(|k| format!(" KEV(due {})", k.due_date)).unwrap_or_default();
+        let kev = database
+            .kev(cve)?
+            .map(|k| format!(" KEV(due {})", k.due_date))
+            .unwrap_or_default();
         let epss = database
             .epss(cve)?
-            .map(|e| format!(" EPSS {:.4} ({:.0}th pct)", e.probability, e.percentile * 100.0))
+            .map(|e| {
+                format!(
+                    " EPSS {:.4} ({:.0}th pct)",
+                    e.probability,
+                    e.percentile * 100.0
+                )
+            })
             .unwrap_or_default();
         writeln!(
             out,
             "{:<24} {:<18} {}{kev}{epss}",
             r.id,
             if cve == r.id { "" } else { cve },
-            r.summary.as_deref().unwrap_or("").chars().take(80).collect::<String>()
+            r.summary
+                .as_deref()
+                .unwrap_or("")
+                .chars()
+                .take(80)
+                .collect::<String>()
         )?;
     }
     writeln!(out, "{} advisories", records.len())?;

@@ -35,14 +35,16 @@ fn cmp(ecosystem: &str) -> anyhow::Result<ExitCode> {
         let line = line?;
         let mut parts = line.split_whitespace();
         let answer = match (parts.next(), parts.next(), parts.next()) {
-            (Some(a), Some(b), None) => match (Version::parse(scheme, a), Version::parse(scheme, b)) {
-                (Ok(a), Ok(b)) => match a.cmp(&b) {
-                    std::cmp::Ordering::Less => "<".to_owned(),
-                    std::cmp::Ordering::Equal => "=".to_owned(),
-                    std::cmp::Ordering::Greater => ">".to_owned(),
-                },
-                (Err(e), _) | (_, Err(e)) => format!("error: {e}"),
-            },
+            (Some(a), Some(b), None) => {
+                match (Version::parse(scheme, a), Version::parse(scheme, b)) {
+                    (Ok(a), Ok(b)) => match a.cmp(&b) {
+                        std::cmp::Ordering::Less => "<".to_owned(),
+                        std::cmp::Ordering::Equal => "=".to_owned(),
+                        std::cmp::Ordering::Greater => ">".to_owned(),
+                    },
+                    (Err(e), _) | (_, Err(e)) => format!("error: {e}"),
+                }
+            }
             (None, _, _) => "error: empty line, expected two versions".to_owned(),
             _ => "error: expected two versions separated by white space".to_owned(),
         };

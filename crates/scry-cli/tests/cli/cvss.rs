@@ -21,5 +21,9 @@ fn json_for_each_version_and_errors_in_place() {
     assert_eq!(a[2]["score"], 9.3);
     assert!(a[2].get("temporalScore").is_none());
     assert!(a[3]["error"].as_str().is_some_and(|e| !e.is_empty()));
-    assert_eq!(out.status.code(), Some(1), "an invalid vector makes the exit code 1");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an invalid vector makes the exit code 1"
+    );
 }

@@ -11,7 +11,10 @@ fn vulndb(file: &str) -> String {
 }
 
 fn status_json(db: &Path) -> serde_json::Value {
-    let out = scry(&["--db", &db.display().to_string(), "db", "status", "--json"], "");
+    let out = scry(
+        &["--db", &db.display().to_string(), "db", "status", "--json"],
+        "",
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     serde_json::from_str(&stdout(&out)).expect("status JSON")
 }
@@ -21,15 +24,32 @@ fn import_creates_then_merges_and_status_counts() {
     let dir = tempfile::tempdir().expect("tmp");
     let db = dir.path().join("sub/scry.db");
     let d = db.display().to_string();
-    let out = scry(&["--db", &d, "db", "import", &vulndb("r-cran.osv.jsonl.zst")], "");
+    let out = scry(
+        &["--db", &d, "db", "import", &vulndb("r-cran.osv.jsonl.zst")],
+        "",
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let s = status_json(&db);
     assert_eq!(s["total"], 14);
     assert_eq!(s["ecosystems"]["CRAN"], 14);
-    let out = scry(&["--db", &d, "db", "import", &vulndb("pypa-pypi.osv.jsonl.zst"), &vulndb("cisa-kev.json.gz")], "");
+    let out = scry(
+        &[
+            "--db",
+            &d,
+            "db",
+            "import",
+            &vulndb("pypa-pypi.osv.jsonl.zst"),
+            &vulndb("cisa-kev.json.gz"),
+        ],
+        "",
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let s = status_json(&db);
-    assert_eq!(s["total"], 14 + 2661 - 10, "merged, withdrawn PyPI records not counted");
+    assert_eq!(
+        s["total"],
+        14 + 2661 - 10,
+        "merged, withdrawn PyPI records not counted"
+    );
     assert_eq!(s["ecosystems"]["PyPI"], 2651);
     assert_eq!(s["kev"], 1404);
     assert_eq!(s["sources"].as_array().map(Vec::len), Some(3));
@@ -52,11 +72,19 @@ fn missing_and_damaged_databases_are_named() {
     let db = dir.path().join("none.db");
     let out = scry(&["--db", &db.display().to_string(), "db", "status"], "");
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no advisory database"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no advisory database"),
+        "{}",
+        stderr(&out)
+    );
     std::fs::write(&db, b"garbage that is not a database at all.....").expect("write");
     let out = scry(&["--db", &db.display().to_string(), "db", "status"], "");
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("corrupt advisory database"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("corrupt advisory database"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// A real HTTP server (Python's `http.server`, which answers `If-Modified-Since`) on
@@ -73,7 +101,13 @@ impl Server {
             l.local_addr().ok()?.port()
         };
         let child = Command::new("python3")
-            .args(["-m", "http.server", "--bind", "127.0.0.1", &port.to_string()])
+            .args([
+                "-m",
+                "http.server",
+                "--bind",
+                "127.0.0.1",
+                &port.to_string(),
+            ])
             .current_dir(scry_test::vulndb_dir())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -116,13 +150,23 @@ fn import_and_update_over_http_with_conditional_requests() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(status_json(&db)["ecosystems"]["Go"], 4274);
 
-    let out = scry(&["--db", &d, "db", "update", "--source", &go, "--source", &kev], "");
+    let out = scry(
+        &[
+            "--db", &d, "db", "update", "--source", &go, "--source", &kev,
+        ],
+        "",
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let s = status_json(&db);
     assert_eq!(s["kev"], 1404);
     let built = s["builtAt"].clone();
     // Nothing changed upstream: the second update downloads nothing and rebuilds nothing.
-    let out = scry(&["--db", &d, "db", "update", "--source", &go, "--source", &kev], "");
+    let out = scry(
+        &[
+            "--db", &d, "db", "update", "--source", &go, "--source", &kev,
+        ],
+        "",
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("up to date"), "{}", stdout(&out));
     assert_eq!(status_json(&db)["builtAt"], built);
@@ -140,11 +184,20 @@ fn a_crash_mid_build_leaves_the_previous_database_usable() {
     let dir = tempfile::tempdir().expect("tmp");
     let db = dir.path().join("scry.db");
     let d = db.display().to_string();
-    let out = scry(&["--db", &d, "db", "import", &vulndb("r-cran.osv.jsonl.zst")], "");
+    let out = scry(
+        &["--db", &d, "db", "import", &vulndb("r-cran.osv.jsonl.zst")],
+        "",
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     for delay_ms in [300u64, 1500, 4000] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_scry"))
-            .args(["--db", &d, "db", "import", &scry_test::vulndb_dir().display().to_string()])
+            .args([
+                "--db",
+                &d,
+                "db",
+                "import",
+                &scry_test::vulndb_dir().display().to_string(),
+            ])
             .env("SCRY_CONFIG", "/dev/null")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -156,9 +209,16 @@ fn a_crash_mid_build_leaves_the_previous_database_usable() {
         let _ = child.wait();
         let s = status_json(&db);
         let out = scry(&["--db", &d, "db", "verify"], "");
-        assert!(out.status.success(), "after a kill at {delay_ms} ms: {}", stderr(&out));
+        assert!(
+            out.status.success(),
+            "after a kill at {delay_ms} ms: {}",
+            stderr(&out)
+        );
         if !finished {
-            assert_eq!(s["total"], 14, "the old database is intact after a kill at {delay_ms} ms");
+            assert_eq!(
+                s["total"], 14,
+                "the old database is intact after a kill at {delay_ms} ms"
+            );
         }
     }
 }

@@ -34,17 +34,29 @@ fn check(eco: &str, file: &Path) -> usize {
     assert_eq!(got.len(), pairs.len(), "{eco}: one answer per line");
     let mut bad = Vec::new();
     for ((pair, want), got) in pairs.iter().zip(&expected).zip(&got) {
-        let ok = if want == "error" { got.starts_with("error:") } else { got == want };
+        let ok = if want == "error" {
+            got.starts_with("error:")
+        } else {
+            got == want
+        };
         if !ok {
             bad.push(format!("{pair}: want {want}, got {got}"));
         }
     }
-    assert!(bad.is_empty(), "{eco} {}: {} disagreements:\n{}", file.display(), bad.len(), bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{eco} {}: {} disagreements:\n{}",
+        file.display(),
+        bad.len(),
+        bad.join("\n")
+    );
     pairs.len()
 }
 
 fn baseline(name: &str) -> std::path::PathBuf {
-    scry_test::workspace_root().join("crates/scry-version/tests/data").join(name)
+    scry_test::workspace_root()
+        .join("crates/scry-version/tests/data")
+        .join(name)
 }
 
 #[test]
@@ -86,12 +98,23 @@ fn agrees_with_the_fixture_vectors() {
 
 #[test]
 fn bad_versions_say_error_and_carry_on() {
-    let out = scry(&["version", "cmp", "Debian:12"], "1.0 2.0\nx:1 2\nonly-one\n2.0 1.0\n");
+    let out = scry(
+        &["version", "cmp", "Debian:12"],
+        "1.0 2.0\nx:1 2\nonly-one\n2.0 1.0\n",
+    );
     assert!(out.status.success());
     let lines: Vec<String> = stdout(&out).lines().map(str::to_owned).collect();
     assert_eq!(lines[0], "<");
-    assert!(lines[1].starts_with("error: ") && lines[1].contains("x:1"), "{}", lines[1]);
-    assert!(lines[2].starts_with("error: expected two versions"), "{}", lines[2]);
+    assert!(
+        lines[1].starts_with("error: ") && lines[1].contains("x:1"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("error: expected two versions"),
+        "{}",
+        lines[2]
+    );
     assert_eq!(lines[3], ">");
 }
 
@@ -99,7 +122,11 @@ fn bad_versions_say_error_and_carry_on() {
 fn unknown_ecosystems_are_reported_not_compared_as_strings() {
     let out = scry(&["version", "cmp", "Nonesuch"], "1 2\n");
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown ecosystem `Nonesuch`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unknown ecosystem `Nonesuch`"),
+        "{}",
+        stderr(&out)
+    );
     let out = scry(&["version", "cmp", "Linux"], "1 2\n");
     assert_eq!(out.status.code(), Some(2));
 }

@@ -67,8 +67,11 @@ fn osv_files_counts_equal_an_independent_count() {
 fn every_snapshot_source_imports() {
     let db = crate::open_full();
     let s = db.status().expect("status");
-    let by_name: BTreeMap<&str, &scry_vulndb::SourceInfo> =
-        s.sources.iter().map(|src| (src.name.as_str(), src)).collect();
+    let by_name: BTreeMap<&str, &scry_vulndb::SourceInfo> = s
+        .sources
+        .iter()
+        .map(|src| (src.name.as_str(), src))
+        .collect();
     let expect = [
         ("almalinux-8-9.osv.jsonl.zst", 5020, 0),
         ("bitnami.osv.jsonl.zst", 7444, 0),
@@ -87,7 +90,9 @@ fn every_snapshot_source_imports() {
         ("rustsec-advisory-db.zip", 1205, 20),
     ];
     for (name, records, skipped) in expect {
-        let src = by_name.get(name).unwrap_or_else(|| panic!("source {name} missing"));
+        let src = by_name
+            .get(name)
+            .unwrap_or_else(|| panic!("source {name} missing"));
         assert_eq!((src.records, src.skipped), (records, skipped), "{name}");
     }
     // Alpine's secdb spreads a CVE over one file per branch: merged into one record each.
@@ -106,7 +111,10 @@ fn every_snapshot_source_imports() {
 #[test]
 fn kev_and_epss_join_by_cve() {
     let db = crate::open_full();
-    let log4shell = db.kev("CVE-2021-44228").expect("kev").expect("Log4Shell is in KEV");
+    let log4shell = db
+        .kev("CVE-2021-44228")
+        .expect("kev")
+        .expect("Log4Shell is in KEV");
     assert_eq!(log4shell.vendor_project, "Apache");
     assert!(db.kev("CVE-1999-0001").expect("kev").is_none());
     let e = db.epss("CVE-2021-44228").expect("epss").expect("scored");
@@ -118,10 +126,16 @@ fn kev_and_epss_join_by_cve() {
 fn aliases_group_transitively() {
     let db = crate::open_full();
     // A PyPI advisory, its CVE, and the Bitnami record that names the same CVE.
-    let g = db.alias_group("PYSEC-2023-61").expect("group").expect("grouped");
+    let g = db
+        .alias_group("PYSEC-2023-61")
+        .expect("group")
+        .expect("grouped");
     assert_eq!(g.id, "CVE-2023-31047");
     assert!(g.members.iter().any(|m| m.starts_with("BIT-")), "{g:?}");
     // The Ubuntu view of the same CVE joins the group through its single upstream/alias.
-    let u = db.alias_group("UBUNTU-CVE-2018-0734").expect("group").expect("grouped");
+    let u = db
+        .alias_group("UBUNTU-CVE-2018-0734")
+        .expect("group")
+        .expect("grouped");
     assert_eq!(u.id, "CVE-2018-0734");
 }

@@ -17,7 +17,10 @@ fn truncated_file_is_detected() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = small_db(dir.path());
     let len = std::fs::metadata(&path).expect("meta").len();
-    let f = std::fs::OpenOptions::new().write(true).open(&path).expect("open");
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("open");
     f.set_len(len - 1000).expect("truncate");
     let e = message(Database::open(&path).expect_err("truncated must fail"));
     assert!(e.contains("truncated"), "{e}");
@@ -32,7 +35,11 @@ fn flipped_byte_in_a_block_is_detected_by_its_checksum() {
     let path = small_db(dir.path());
     let len = std::fs::metadata(&path).expect("meta").len();
     // The record blocks are the last section: damage a byte near the end.
-    let mut f = std::fs::OpenOptions::new().read(true).write(true).open(&path).expect("open");
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&path)
+        .expect("open");
     f.seek(SeekFrom::Start(len - 100)).expect("seek");
     f.write_all(&[0xFF, 0x00, 0xFF]).expect("write");
     drop(f);
@@ -65,7 +72,11 @@ fn flipped_byte_in_the_header_or_an_index_is_detected() {
 fn foreign_file_and_other_schema_are_named() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("x.db");
-    std::fs::write(&path, b"SQLite format 3\0 and then some more bytes to fill a header").expect("write");
+    std::fs::write(
+        &path,
+        b"SQLite format 3\0 and then some more bytes to fill a header",
+    )
+    .expect("write");
     let e = message(Database::open(&path).expect_err("foreign"));
     assert!(e.contains("bad magic"), "{e}");
     let real = small_db(dir.path());
@@ -77,7 +88,11 @@ fn foreign_file_and_other_schema_are_named() {
     bytes[size..size + 8].copy_from_slice(&sum.to_le_bytes());
     std::fs::write(&path, &bytes).expect("write");
     match Database::open(&path) {
-        Err(DbError::Schema { found: 99, expected: 1, .. }) => {}
+        Err(DbError::Schema {
+            found: 99,
+            expected: 1,
+            ..
+        }) => {}
         other => panic!("expected a schema error, got {other:?}"),
     }
     let e = message(Database::open(&dir.path().join("missing.db")).expect_err("missing"));

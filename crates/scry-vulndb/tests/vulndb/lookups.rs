@@ -17,7 +17,13 @@ fn every_record_is_found_by_each_of_its_packages() {
         for a in &r.affected {
             let Some(p) = &a.package else { continue };
             let ords = db.lookup_ordinals(&p.ecosystem(), &p.name).expect("lookup");
-            assert!(ords.contains(&o), "{} not found under {} {}", r.id, p.ecosystem, p.name);
+            assert!(
+                ords.contains(&o),
+                "{} not found under {} {}",
+                r.id,
+                p.ecosystem,
+                p.name
+            );
             checked += 1;
         }
     }
@@ -27,21 +33,40 @@ fn every_record_is_found_by_each_of_its_packages() {
 #[test]
 fn names_are_normalised_and_releases_filtered() {
     let db = crate::open_full();
-    let a = db.lookup(&Ecosystem::parse("PyPI"), "Django").expect("lookup");
-    let b = db.lookup(&Ecosystem::parse("PyPI"), "django").expect("lookup");
+    let a = db
+        .lookup(&Ecosystem::parse("PyPI"), "Django")
+        .expect("lookup");
+    let b = db
+        .lookup(&Ecosystem::parse("PyPI"), "django")
+        .expect("lookup");
     assert!(!a.is_empty());
     assert_eq!(a.len(), b.len());
     // A release narrows; the family alone gives every release.
-    let d11 = db.lookup(&Ecosystem::parse("Debian:11"), "openssl").expect("lookup");
-    let all = db.lookup(&Ecosystem::parse("Debian"), "openssl").expect("lookup");
+    let d11 = db
+        .lookup(&Ecosystem::parse("Debian:11"), "openssl")
+        .expect("lookup");
+    let all = db
+        .lookup(&Ecosystem::parse("Debian"), "openssl")
+        .expect("lookup");
     assert!(!d11.is_empty() && all.len() > d11.len());
-    assert!(d11.iter().all(|r| r.affected.iter().any(|x| x
-        .package
-        .as_ref()
-        .is_some_and(|p| p.ecosystem == "Debian:11"))));
-    assert!(db.lookup(&Ecosystem::parse("npm"), "no-such-package-xyz").expect("lookup").is_empty());
+    assert!(d11.iter().all(|r| r.affected.iter().any(|x| {
+        x.package
+            .as_ref()
+            .is_some_and(|p| p.ecosystem == "Debian:11")
+    })));
+    assert!(
+        db.lookup(&Ecosystem::parse("npm"), "no-such-package-xyz")
+            .expect("lookup")
+            .is_empty()
+    );
     assert!(db.get("GHSA-nope").expect("get").is_none());
-    assert_eq!(db.get("RUSTSEC-2019-0009").expect("get").expect("present").id, "RUSTSEC-2019-0009");
+    assert_eq!(
+        db.get("RUSTSEC-2019-0009")
+            .expect("get")
+            .expect("present")
+            .id,
+        "RUSTSEC-2019-0009"
+    );
 }
 
 #[test]
@@ -52,7 +77,10 @@ fn withdrawn_records_are_kept_but_never_returned() {
     let n = db.record_count().expect("count");
     for o in 0..n {
         let r = db.record_at(o).expect("record");
-        if let (true, Some(p)) = (r.is_withdrawn(), r.affected.first().and_then(|a| a.package.as_ref())) {
+        if let (true, Some(p)) = (
+            r.is_withdrawn(),
+            r.affected.first().and_then(|a| a.package.as_ref()),
+        ) {
             let ords = db.lookup_ordinals(&p.ecosystem(), &p.name).expect("lookup");
             assert!(!ords.contains(&o), "withdrawn {} returned", r.id);
         }
