@@ -246,3 +246,74 @@ fn multi_platform_index_picks_the_platform() {
         "{err}"
     );
 }
+
+/// A `docker save` tar (old layout: `<id>/layer.tar`, `<config hex>.json`, `manifest.json`).
+fn docker_save(tars: &[Vec<u8>]) -> Vec<u8> {
+    let ids: Vec<String> = tars.iter().map(|t| sha(t)).collect();
+    let config = serde_json::to_vec(&serde_json::json!({
+        "architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": ids},
+    }))
+    .expect("json");
+    let chex = sha(&config)[7..].to_owned();
+    let layer_names: Vec<String> = (0..tars.len())
+        .map(|i| format!("{i:064x}/layer.tar"))
+        .collect();
+    let manifest = serde_json::to_vec(&serde_json::json!([{
+        "Config": format!("{chex}.json"), "RepoTags": ["t:latest"], "Layers": layer_names,
+    }]))
+    .expect("json");
+    let mut b = tar::Builder::new(Vec::new());
+    let mut add = |name: &str, data: &[u8]| {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_path(name).expect("path");
+        h.set_cksum();
+        b.append(&h, data).expect("append");
+    };
+    for (n, t) in layer_names.iter().zip(tars) {
+        add(n, t);
+    }
+    add(&format!("{chex}.json"), &config);
+    add("manifest.json", &manifest);
+    b.into_inner().expect("tar")
+}
+
+#[test]
+fn docker_save_applies_whiteouts_and_checks_diff_ids() {
+    let ls = layers();
+    let tars: Vec<Vec<u8>> = ls.iter().map(|l| l.tar.clone()).collect();
+    let dir = tempdir();
+    let p = dir.path().join("save.tar");
+    std::fs::write(&p, docker_save(&tars)).expect("write");
+    let cats: Vec<Box<dyn Cataloger>> = vec![Box::new(Recorder::all())];
+    let inv = run(&TargetSpec::Image(p.clone()), &cats).expect("inventory");
+    let mut files: Vec<&str> = inv.packages.iter().map(|p| p.path.as_str()).collect();
+    files.sort_unstable();
+    assert_eq!(
+        files,
+        [
+            "b/new",
+            "c/keep",
+            "etc/os-release",
+            "h/link",
+            "top",
+            "usr/lib/os-release",
+            "var/lib/dpkg/status"
+        ]
+    );
+    // Flip one byte of a file's content in the bottom layer: the diff ID no longer matches.
+    let mut save = docker_save(&tars);
+    let at_save = save
+        .windows(9)
+        .position(|w| w == b"ID=debian")
+        .expect("content");
+    save[at_save] = b'X';
+    std::fs::write(&p, save).expect("write");
+    let err = run(&TargetSpec::Image(p), &cats).expect_err("diff id");
+    assert_eq!(err.code(), "image-digest-mismatch", "{err}");
+    assert!(
+        err.to_string().contains("layer 1 of 3") && err.to_string().contains("diff ID"),
+        "{err}"
+    );
+}
