@@ -178,8 +178,10 @@ impl<'s, 'a> LayerWalk<'s, 'a> {
                                 for i in aliases.unwrap_or_default() {
                                     if let Some(a) = self.aliases.get_mut(i) {
                                         a.done = true;
-                                        let (p, l) = (a.path.clone(), a.layer.clone());
-                                        self.sink.feed(&p, Some(&l), &bytes);
+                                        // The content, and so its packages, came with
+                                        // this layer (not the link's).
+                                        let p = a.path.clone();
+                                        self.sink.feed(&p, Some(layer), &bytes);
                                     }
                                 }
                             }
