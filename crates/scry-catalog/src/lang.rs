@@ -34,6 +34,20 @@
 //!   importers' lists. A v1 `package-lock.json` cannot tell direct from transitive.
 //! - Lockfiles often list a package more than once (nested copies, several constraints);
 //!   each (name, version) is reported once per file.
+//! - Dependency edges go to [`Found::dependencies`](crate::Found::dependencies) (indexes
+//!   into the file's packages) for package-lock (v1 `requires`, v2/v3 by Node's
+//!   resolution), yarn, pnpm, Cargo.lock, cargo-auditable, poetry, uv and Gemfile.lock.
+//! - The project itself and local/workspace packages (npm `link`/folder entries, yarn
+//!   `@workspace:`, Cargo crates without `source`, `local` auditable crates, Gemfile `PATH`
+//!   gems, Go `=> ./dir` replacements, deps.json `project` entries) are skipped: they are
+//!   not the registry's packages, and would match its advisories by name only. uv's root
+//!   is the exception (reported like trivy does, without a dependency kind).
+//!
+//! Peers differ from scry here (each difference is pinned by a test in
+//! `tests/catalog/lang_*.rs`): trivy reads `package.json` beside `yarn.lock` (adds the
+//! project, drops dev-only packages); osv-scalibr keeps one package per git commit where
+//! scry keeps one per (name, version), lists packages without a version, strips Go's `v`,
+//! and keeps local folders and workspace packages.
 
 use std::collections::{HashMap, HashSet};
 
