@@ -36,7 +36,8 @@
 //!   each (name, version) is reported once per file.
 //! - Dependency edges go to [`Found::dependencies`](crate::Found::dependencies) (indexes
 //!   into the file's packages) for package-lock (v1 `requires`, v2/v3 by Node's
-//!   resolution), yarn, pnpm, Cargo.lock, cargo-auditable, poetry, uv and Gemfile.lock.
+//!   resolution), yarn, pnpm, bun, Cargo.lock, cargo-auditable, poetry, uv, Gemfile.lock
+//!   and composer.lock.
 //! - The project itself and local/workspace packages (npm `link`/folder entries, yarn
 //!   `@workspace:`, Cargo crates without `source`, `local` auditable crates, Gemfile `PATH`
 //!   gems, Go `=> ./dir` replacements, deps.json `project` entries) are skipped: they are

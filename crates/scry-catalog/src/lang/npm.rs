@@ -715,6 +715,7 @@ fn parse_bun_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, Ca
             stack.extend(next.iter().copied());
         }
     }
+    let mut at_key: HashMap<&str, usize> = HashMap::new();
     for (key, entry) in packages {
         let Some(spec) = entry.get(0).and_then(Value::as_str) else {
             c.warn(format!("`{}`: not a package tuple", truncate(key)));
@@ -750,6 +751,44 @@ fn parse_bun_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, Ca
             Some(DependencyKind::Dev)
         };
         c.add(name, version, kind);
+        if let Some(i) = c.index_of(name, version) {
+            at_key.insert(key.as_str(), i);
+        }
+    }
+    // Edges: a dependency `d` of the package at key `a/b` is at `a/b/d`, else `a/d`, else `d`.
+    for (key, to_names) in &edges {
+        let Some(&from) = at_key.get(key) else {
+            continue;
+        };
+        for dep in to_names {
+            let mut base: &str = key;
+            loop {
+                let candidate = format!("{base}/{dep}");
+                if let Some(&to) = at_key.get(candidate.as_str()) {
+                    c.edge(from, to);
+                    break;
+                }
+                // Drop one install-path segment (two for a scoped name).
+                let Some(i) = base.rfind('/') else {
+                    if let Some(&to) = at_key.get(*dep) {
+                        c.edge(from, to);
+                    }
+                    break;
+                };
+                let parent = &base[..i];
+                base = match parent.rfind('/') {
+                    Some(j) if parent[j + 1..].starts_with('@') => &parent[..j],
+                    _ if parent.starts_with('@') && !parent.contains('/') => "",
+                    _ => parent,
+                };
+                if base.is_empty() {
+                    if let Some(&to) = at_key.get(*dep) {
+                        c.edge(from, to);
+                    }
+                    break;
+                }
+            }
+        }
     }
     Ok(c.finish())
 }

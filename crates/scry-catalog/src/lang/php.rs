@@ -60,6 +60,25 @@ fn parse_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, Catalo
     if let Some(l) = doc.get("packages-dev").and_then(Value::as_array) {
         add_list(&mut c, l, "packages-dev", &|_| true);
     }
+    // Edges: `require` names (platform requirements like `php`, `ext-json` match nothing).
+    for section in ["packages", "packages-dev"] {
+        for p in doc
+            .get(section)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let (Some(name), Some(version)) = (jstr(p, "name"), jstr(p, "version")) else {
+                continue;
+            };
+            let Some(from) = c.index_of(name, version) else {
+                continue;
+            };
+            if let Some(req) = p.get("require").and_then(Value::as_object) {
+                c.edges_by_name(from, req.keys().map(|k| (k.as_str(), None)));
+            }
+        }
+    }
     Ok(c.finish())
 }
 

@@ -53,6 +53,21 @@ fn edges_of_lockfiles() {
             ],
         ),
         (
+            "bun-lock",
+            "bun.lock",
+            "lockfiles/npm/trivy-integration/bun/bun.lock",
+            &[
+                "@types/bun@1.2.14 -> bun-types@1.2.14",
+                "bun-types@1.2.14 -> @types/node@22.15.21",
+            ],
+        ),
+        (
+            "composer-lock",
+            "composer.lock",
+            "lockfiles/packagist/trivy/php-composer/composer_happy.lock",
+            &[],
+        ),
+        (
             "uv-lock",
             "uv.lock",
             "lockfiles/pypi/trivy-integration/uv/uv.lock",
