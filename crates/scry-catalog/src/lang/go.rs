@@ -10,11 +10,13 @@
 //!   version (`go1.21.3` → `1.21.3`).
 //! - Binaries: the `\xff Go buildinf:` header is followed, since Go 1.18 (flag bit 0x2),
 //!   by two varint-length strings: the Go version and the module info, whose 16-byte
-//!   sentinels are stripped. Binaries from Go < 1.18 (pointer format) are not read: a
-//!   warning says so. The main module's `(devel)` version is not a version.
+//!   sentinels are stripped. Before 1.18 the header holds two pointers to Go string
+//!   headers, resolved through the binary's sections (ELF, PE, Mach-O). The main
+//!   module's `(devel)` version is not a version.
 
 use std::collections::HashMap;
 
+use object::{Object, ObjectSection};
 use scry_core::{DependencyKind, EcosystemKind, PackageManager};
 
 use super::{Collector, file_name, simple, text};
@@ -177,6 +179,44 @@ fn varint_string(b: &[u8]) -> Option<(&[u8], usize)> {
     Some((b.get(used..end)?, end))
 }
 
+/// The version and module-info strings of a pre-1.18 build info header: two pointers
+/// (`header[14]` bytes wide, big-endian when `header[15] & 1`) to Go string headers
+/// (data pointer, length), read through `read_at(address, length)`.
+fn pointer_strings<'d>(
+    header: &[u8],
+    read_at: impl Fn(u64, usize) -> Option<&'d [u8]>,
+) -> Option<(Vec<u8>, Vec<u8>)> {
+    let size = usize::from(*header.get(14)?);
+    let big = header.get(15)? & 1 == 1;
+    if size != 4 && size != 8 {
+        return None;
+    }
+    let word = |b: &[u8]| -> Option<u64> {
+        let b = b.get(..size)?;
+        let mut x: u64 = 0;
+        for i in 0..size {
+            let byte = if big { b[i] } else { b[size - 1 - i] };
+            x = (x << 8) | u64::from(byte);
+        }
+        Some(x)
+    };
+    let string_at = |ptr: u64| -> Option<Vec<u8>> {
+        let hdr = read_at(ptr, 2 * size)?;
+        let data = word(hdr)?;
+        let len = usize::try_from(word(hdr.get(size..)?)?).ok()?;
+        if len > 16 * 1024 * 1024 {
+            return None;
+        }
+        if len == 0 {
+            return Some(Vec::new());
+        }
+        Some(read_at(data, len)?.to_vec())
+    };
+    let version = string_at(word(header.get(16..)?)?)?;
+    let modinfo = string_at(word(header.get(16 + size..)?)?)?;
+    Some((version, modinfo))
+}
+
 fn parse_go_binary(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, CatalogError> {
     if !is_binary(bytes) {
         return Ok(Found::default());
@@ -187,19 +227,42 @@ fn parse_go_binary(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, C
     let mut c = Collector::new(path, EcosystemKind::Go, PackageManager::Gobinary, limits);
     let header = &bytes[at..];
     let flags = header.get(15).copied().unwrap_or(0);
-    if flags & 0x2 == 0 {
-        c.warn("Go build info in the pre-1.18 pointer format: not read");
-        return Ok(c.finish());
-    }
-    let body = header.get(32..).unwrap_or(&[]);
-    let bad = || CatalogError::new(path, "Go build info: truncated strings");
-    let (version, used) = varint_string(body).ok_or_else(bad)?;
-    let (modinfo, _) = varint_string(&body[used..]).ok_or_else(bad)?;
-    let version = String::from_utf8_lossy(version);
+    let (version, modinfo): (Vec<u8>, Vec<u8>) = if flags & 0x2 == 0 {
+        // Go < 1.18: pointers to string headers, resolved through the sections.
+        let Ok(file) = object::File::parse(bytes) else {
+            c.warn("Go build info in the pointer format, but the binary's sections are unreadable");
+            return Ok(c.finish());
+        };
+        let sections: Vec<(u64, &[u8])> = file
+            .sections()
+            .filter_map(|s| Some((s.address(), s.data().ok()?)))
+            .filter(|(_, d)| !d.is_empty())
+            .collect();
+        let read_at = |addr: u64, len: usize| -> Option<&[u8]> {
+            sections.iter().find_map(|&(start, data)| {
+                let off = usize::try_from(addr.checked_sub(start)?).ok()?;
+                data.get(off..off.checked_add(len)?)
+            })
+        };
+        match pointer_strings(header, read_at) {
+            Some((v, m)) => (v, m),
+            None => {
+                c.warn("Go build info in the pointer format: pointers lead nowhere");
+                return Ok(c.finish());
+            }
+        }
+    } else {
+        let body = header.get(32..).unwrap_or(&[]);
+        let bad = || CatalogError::new(path, "Go build info: truncated strings");
+        let (version, used) = varint_string(body).ok_or_else(bad)?;
+        let (modinfo, _) = varint_string(&body[used..]).ok_or_else(bad)?;
+        (version.to_vec(), modinfo.to_vec())
+    };
+    let version = String::from_utf8_lossy(&version);
     let modinfo = if modinfo.len() >= 33 {
         &modinfo[16..modinfo.len() - 16]
     } else {
-        modinfo
+        &modinfo[..]
     };
     let modinfo = String::from_utf8_lossy(modinfo);
     // (path, version) of each dep; `=>` replaces the previous one.
@@ -270,4 +333,35 @@ fn parse_go_binary(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, C
         c.add("stdlib", v, None);
     }
     Ok(c.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pre-1.18 header (8-byte little-endian pointers) over a fake address space.
+    #[test]
+    fn pointer_format() {
+        let mut header = b"\xff Go buildinf:".to_vec();
+        header.push(8);
+        header.push(0);
+        header.extend_from_slice(&0x1000u64.to_le_bytes());
+        header.extend_from_slice(&0x1010u64.to_le_bytes());
+        let mut mem = vec![0u8; 0x200];
+        mem[0..8].copy_from_slice(&0x1100u64.to_le_bytes());
+        mem[8..16].copy_from_slice(&8u64.to_le_bytes());
+        mem[0x10..0x18].copy_from_slice(&0x1180u64.to_le_bytes());
+        mem[0x18..0x20].copy_from_slice(&3u64.to_le_bytes());
+        mem[0x100..0x108].copy_from_slice(b"go1.16.5");
+        mem[0x180..0x183].copy_from_slice(b"mod");
+        let read_at = |addr: u64, len: usize| -> Option<&[u8]> {
+            let off = usize::try_from(addr.checked_sub(0x1000)?).ok()?;
+            mem.get(off..off + len)
+        };
+        let (v, m) = pointer_strings(&header, read_at).expect("reads");
+        assert_eq!(v, b"go1.16.5");
+        assert_eq!(m, b"mod");
+        let nowhere = |_: u64, _: usize| -> Option<&[u8]> { None };
+        assert!(pointer_strings(&header, nowhere).is_none());
+    }
 }
