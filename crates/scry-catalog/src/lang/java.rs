@@ -41,8 +41,13 @@ fn is_archive_name(name: &str) -> bool {
     .any(|e| lower.ends_with(e))
 }
 
+/// Top-level files: the unambiguous Java archive names only (a `.rar` is more often a RAR
+/// archive than a resource adapter; inside a Java archive every name above is followed).
 fn wants_archive(path: &str) -> bool {
-    is_archive_name(file_name(path))
+    let lower = file_name(path).to_ascii_lowercase();
+    [".jar", ".war", ".ear", ".par", ".hpi", ".jpi"]
+        .iter()
+        .any(|e| lower.ends_with(e))
 }
 
 fn wants_gradle(path: &str) -> bool {
