@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod cmd;
 mod config;
+mod sbom;
 
 /// `println!` that returns the I/O error instead of panicking (a closed pipe, as in
 /// `scry db status | head`, ends the command quietly).
@@ -57,6 +58,10 @@ enum Command {
     Db(cmd::db::DbCommand),
     /// Score CVSS v2.0, v3.0, v3.1 and v4.0 vectors.
     Cvss(cmd::cvss::CvssArgs),
+    /// Find known vulnerabilities in a target (image, root filesystem, project, function).
+    Scan(cmd::scan::ScanArgs),
+    /// The software bill of materials of a target (CycloneDX 1.6, SPDX 2.3 or scry JSON).
+    Sbom(cmd::sbom::SbomArgs),
     /// Unintended network reachability of AWS instances and Linux hosts.
     #[command(subcommand)]
     Network(cmd::network::NetworkCommand),
@@ -77,6 +82,8 @@ fn main() -> ExitCode {
             Command::Db(c) => cmd::db::run(c, &db_path, &config),
             Command::Cvss(c) => cmd::cvss::run(&c),
             Command::Network(c) => cmd::network::run(c),
+            Command::Sbom(c) => cmd::sbom::run(&c),
+            Command::Scan(c) => cmd::scan::run(&c, &db_path, &config),
         }
     })();
     match result {

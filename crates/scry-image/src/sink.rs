@@ -11,20 +11,12 @@ pub(crate) struct Sink<'a> {
     catalogers: &'a [Box<dyn Cataloger>],
     limits: Limits,
     packages: Vec<Package>,
-    /// The OS release and the rank of the file it came from (lower wins).
-    os: Option<(u8, OsRelease)>,
+    /// Every OS release seen, with the priority of the file it came from
+    /// (`scry_catalog::os::release::priority`); settled once at the end.
+    os: Vec<(u8, OsRelease)>,
     warnings: Vec<String>,
     /// Files handed to a cataloger.
     pub(crate) files_read: u64,
-}
-
-/// `etc/os-release` beats `usr/lib/os-release` beats any other source.
-fn os_rank(path: &str) -> u8 {
-    match path {
-        "etc/os-release" => 0,
-        "usr/lib/os-release" => 1,
-        _ => 2,
-    }
 }
 
 impl<'a> Sink<'a> {
@@ -33,7 +25,7 @@ impl<'a> Sink<'a> {
             catalogers,
             limits: opts.limits,
             packages: Vec::new(),
-            os: None,
+            os: Vec::new(),
             warnings: Vec::new(),
             files_read: 0,
         }
@@ -108,10 +100,8 @@ impl<'a> Sink<'a> {
                         self.warnings.push(format!("{}: {w}", c.name()));
                     }
                     if let Some(os) = found.os {
-                        let rank = os_rank(path);
-                        if self.os.as_ref().is_none_or(|(r, _)| rank < *r) {
-                            self.os = Some((rank, os));
-                        }
+                        let priority = scry_catalog::os::release::priority(path).unwrap_or(0);
+                        self.os.push((priority, os));
                     }
                 }
                 Err(e) => self.warnings.push(format!("{}: {e}", c.name())),
@@ -125,7 +115,9 @@ impl<'a> Sink<'a> {
         name: String,
         digest: Option<String>,
     ) -> Inventory {
-        let os = self.os.map(|(_, os)| os);
+        // The highest-priority file wins; lower ones of the same ID fill its gaps
+        // (an `etc/os-release` without VERSION_ID and an `etc/debian_version`).
+        let os = scry_catalog::os::release::best_os(self.os);
         let mut packages = self.packages;
         scry_catalog::finish(os.as_ref(), &mut packages);
         Inventory {

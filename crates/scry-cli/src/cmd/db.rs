@@ -67,20 +67,7 @@ pub(crate) fn run(cmd: DbCommand, db: &Path, config: &Config) -> anyhow::Result<
     match cmd {
         DbCommand::Import { sources, json } => import(db, &sources, json),
         DbCommand::Update { sources, json } => {
-            let sources = if !sources.is_empty() {
-                sources
-            } else if let Some(env) = std::env::var_os("SCRY_DB_SOURCES") {
-                env.to_string_lossy()
-                    .split([',', '\n'])
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            } else if let Some(list) = &config.db.sources {
-                list.clone()
-            } else {
-                default_sources()
-            };
+            let sources = configured_sources(&sources, config);
             update(db, &sources, json)
         }
         DbCommand::Status { json } => status(db, json),
@@ -96,6 +83,25 @@ pub(crate) fn run(cmd: DbCommand, db: &Path, config: &Config) -> anyhow::Result<
             crate::outln!("{}: {n} records, every checksum matches", db.display())?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// The sources of an update: `--source` flags, else `SCRY_DB_SOURCES`, else the config
+/// file, else the defaults.
+pub(crate) fn configured_sources(flags: &[String], config: &Config) -> Vec<String> {
+    if !flags.is_empty() {
+        flags.to_vec()
+    } else if let Some(env) = std::env::var_os("SCRY_DB_SOURCES") {
+        env.to_string_lossy()
+            .split([',', '\n'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    } else if let Some(list) = &config.db.sources {
+        list.clone()
+    } else {
+        default_sources()
     }
 }
 
@@ -256,7 +262,7 @@ pub(crate) fn default_sources() -> Vec<String> {
     out
 }
 
-fn update(db: &Path, sources: &[String], json: bool) -> anyhow::Result<ExitCode> {
+pub(crate) fn update(db: &Path, sources: &[String], json: bool) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let cache = cache_dir(db);
     let fetcher = fetcher()?;

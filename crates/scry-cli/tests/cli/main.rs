@@ -7,6 +7,7 @@
 
 mod cvss;
 mod db;
+mod sbom;
 mod version;
 
 use std::io::Write;
