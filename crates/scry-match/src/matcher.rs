@@ -31,7 +31,7 @@ use crate::finding::{
 pub const NOT_AVAILABLE: &str = "NotAvailable";
 
 /// Record ids distribution feeds derive from a CVE id, tried to find a CVE's group.
-const CVE_RECORD_PREFIXES: &[&str] = &["", "UBUNTU-", "ALPINE-", "DEBIAN-"];
+const CVE_RECORD_PREFIXES: &[&str] = &["UBUNTU-", "ALPINE-", "DEBIAN-"];
 
 /// Distribution statuses that mean "affected, and a fix is published" (not shown).
 const FIXED_STATUSES: &[&str] = &["released", "fixed"];
@@ -236,14 +236,41 @@ pub fn match_inventory_detailed(
         groups: HashMap::new(),
     };
     let mut hits: Vec<Hit> = Vec::new();
-    for (pi, p) in inv.packages.iter().enumerate() {
+    // Look packages up in index order: the database stores records in blocks ordered by
+    // package key, so neighbouring lookups reuse the block just decompressed. Output
+    // order does not depend on this (hits keep the package index; warnings are re-sorted).
+    let mut order: Vec<(String, usize)> = inv
+        .packages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let scheme = p
+                .ecosystem
+                .version_scheme()
+                .unwrap_or(VersionScheme::SemVer);
+            let (name, _) = match_key(p, scheme);
+            let key = format!(
+                "{}\0{}",
+                p.ecosystem.kind().as_str(),
+                normalize_name(p.ecosystem.kind(), name)
+            );
+            (key, i)
+        })
+        .collect();
+    order.sort();
+    let mut warnings: Vec<(usize, MatchWarning)> = Vec::new();
+    for pi in order.into_iter().map(|(_, i)| i) {
+        let p = &inv.packages[pi];
         let eco = &p.ecosystem;
         let Some(scheme) = eco.version_scheme() else {
-            out.warnings.push(MatchWarning {
-                package: describe(p),
-                advisory: None,
-                reason: format!("ecosystem `{eco}` has no version ordering: not matched"),
-            });
+            warnings.push((
+                pi,
+                MatchWarning {
+                    package: describe(p),
+                    advisory: None,
+                    reason: format!("ecosystem `{eco}` has no version ordering: not matched"),
+                },
+            ));
             continue;
         };
         let os = eco.kind().is_os();
@@ -252,11 +279,14 @@ pub fn match_inventory_detailed(
             Ok(v) => v,
             Err(e) => {
                 out.unparsable_versions += 1;
-                out.warnings.push(MatchWarning {
-                    package: describe(p),
-                    advisory: None,
-                    reason: format!("installed version does not parse, not matched: {e}"),
-                });
+                warnings.push((
+                    pi,
+                    MatchWarning {
+                        package: describe(p),
+                        advisory: None,
+                        reason: format!("installed version does not parse, not matched: {e}"),
+                    },
+                ));
                 continue;
             }
         };
@@ -274,16 +304,19 @@ pub fn match_inventory_detailed(
                 if !entry_applies(aff, eco, &name_norm) {
                     continue;
                 }
-                match aff.affects_parsed(scheme, &parsed, version) {
+                match affects(aff, scheme, &parsed, version) {
                     Ok(RangeVerdict::Affected) => matched.push(aff),
                     Ok(RangeVerdict::NotAffected) => {}
                     Err(e) => {
                         out.unparsable_events += 1;
-                        out.warnings.push(MatchWarning {
-                            package: describe(p),
-                            advisory: Some(record.id.clone()),
-                            reason: format!("range not evaluated, no finding reported: {e}"),
-                        });
+                        warnings.push((
+                            pi,
+                            MatchWarning {
+                                package: describe(p),
+                                advisory: Some(record.id.clone()),
+                                reason: format!("range not evaluated, no finding reported: {e}"),
+                            },
+                        ));
                     }
                 }
             }
@@ -321,6 +354,8 @@ pub fn match_inventory_detailed(
             }
         }
     }
+    warnings.sort_by_key(|(i, _)| *i);
+    out.warnings = warnings.into_iter().map(|(_, w)| w).collect();
     let groups = group_hits(&hits);
     let resource = Resource::of(
         &inv.target,
@@ -335,6 +370,35 @@ pub fn match_inventory_detailed(
     }
     crate::report::sort_findings(&mut out.findings, crate::report::SortBy::Score);
     Ok(out)
+}
+
+/// [`Affected::affects_parsed`], ranges first: records listing hundreds of affected
+/// versions (PyPI, Go) are decided by their ranges without parsing the list when a range
+/// already contains the version. Same verdicts and errors.
+fn affects(
+    aff: &Affected,
+    scheme: VersionScheme,
+    parsed: &Version,
+    raw: &str,
+) -> Result<RangeVerdict, scry_osv::EvalError> {
+    if aff.versions.len() > 4 {
+        for range in &aff.ranges {
+            let hit = match range.kind {
+                scry_osv::RangeType::Ecosystem => range.contains(scheme, parsed)?,
+                scry_osv::RangeType::SemVer if scheme == VersionScheme::SemVer => {
+                    range.contains(scheme, parsed)?
+                }
+                _ => false,
+            };
+            if hit {
+                return Ok(RangeVerdict::Affected);
+            }
+        }
+        if aff.versions.iter().any(|v| v == raw) {
+            return Ok(RangeVerdict::Affected);
+        }
+    }
+    aff.affects_parsed(scheme, parsed, raw)
 }
 
 /// The fix of one package for one record's matched entries.
@@ -520,29 +584,38 @@ fn build_finding(
         .iter()
         .map(|&i| ctx.records[i].id.clone())
         .collect();
+    // Other records of the group are read only when the matched ones lack a CVSS vector
+    // or a description (distribution records mostly): reading them costs a block each.
+    let needs_more = {
+        let matched = contributing.iter().map(|&i| &ctx.records[i]);
+        let mut vector = false;
+        let mut details = false;
+        for r in matched {
+            vector |= r
+                .severity
+                .iter()
+                .chain(r.affected.iter().flat_map(|a| a.severity.iter()))
+                .any(|s| s.kind.starts_with("CVSS_"));
+            details |= r.details.as_deref().is_some_and(|d| !d.trim().is_empty());
+        }
+        !(vector && details)
+    };
     // The database indexes alias groups by record id only: a CVE named by a DSA (or an
     // alias that is no record) finds its group through the distribution records keyed
     // by it (`UBUNTU-CVE-…`, `ALPINE-CVE-…`, `DEBIAN-CVE-…`) or a record with the CVE id.
     let mut all_ids: BTreeSet<String> = keys.iter().map(|k| (*k).to_owned()).collect();
     for k in &keys {
-        if !k.starts_with("CVE-") || ctx.db.alias_group(k)?.is_some() {
+        if !needs_more || !k.starts_with("CVE-") || ctx.db.alias_group(k)?.is_some() {
             continue;
         }
         for prefix in CVE_RECORD_PREFIXES {
-            let id = format!("{prefix}{k}");
-            if ctx.db.get(&id)?.is_some() {
-                let members = ctx.group(&id)?;
-                if members.is_empty() {
-                    all_ids.insert(id);
-                } else {
-                    all_ids.extend(members);
-                }
-            }
+            // The group lookup reads no record block: cheap enough to probe.
+            all_ids.extend(ctx.group(&format!("{prefix}{k}"))?);
         }
     }
     let mut enrichment: Vec<Record> = Vec::new();
     for k in &all_ids {
-        if contributing_ids.contains(k) {
+        if !needs_more || contributing_ids.contains(k) {
             continue;
         }
         if let Some(r) = ctx.db.get(k)?

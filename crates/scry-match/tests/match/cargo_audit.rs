@@ -21,8 +21,14 @@ fn cases() -> Vec<(&'static str, PathBuf)> {
         ("scry-workspace", data("cargo/scry-workspace.lock")),
         ("crafted-vulnerable", data("cargo/crafted-vulnerable.lock")),
         ("syft-rust", fx.join("syft/rust/Cargo.lock")),
-        ("syft-rust-git-deps", fx.join("syft/rust/Cargo.lock-with-git-deps")),
-        ("trivy-normal", fx.join("trivy/rust-cargo/cargo_normal.lock")),
+        (
+            "syft-rust-git-deps",
+            fx.join("syft/rust/Cargo.lock-with-git-deps"),
+        ),
+        (
+            "trivy-normal",
+            fx.join("trivy/rust-cargo/cargo_normal.lock"),
+        ),
         ("trivy-v3", fx.join("trivy/rust-cargo/cargo_v3.lock")),
     ];
     for n in [
@@ -36,7 +42,10 @@ fn cases() -> Vec<(&'static str, PathBuf)> {
         "two-packages",
     ] {
         let name: &'static str = Box::leak(format!("scalibr-{n}").into_boxed_str());
-        v.push((name, fx.join(format!("osv-scalibr/rust-cargolock/{n}.lock"))));
+        v.push((
+            name,
+            fx.join(format!("osv-scalibr/rust-cargolock/{n}.lock")),
+        ));
     }
     v
 }
@@ -44,7 +53,8 @@ fn cases() -> Vec<(&'static str, PathBuf)> {
 /// The lockfile through scry-catalog's `cargo-lock` cataloger.
 fn inventory_of(path: &PathBuf) -> Inventory {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let cataloger = scry_catalog::lang::by_name("cargo-lock").expect("scry-catalog has a cargo-lock cataloger");
+    let cataloger =
+        scry_catalog::lang::by_name("cargo-lock").expect("scry-catalog has a cargo-lock cataloger");
     let found = cataloger
         .parse("Cargo.lock", &bytes, &scry_catalog::Limits::default())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -70,7 +80,8 @@ fn baseline(name: &str) -> Option<BTreeSet<String>> {
     if text.starts_with("error ") {
         return None;
     }
-    let set = text.lines()
+    let set = text
+        .lines()
         .filter(|l| !l.is_empty() && !l.starts_with("yanked "))
         .map(str::to_owned)
         .collect();
@@ -89,7 +100,10 @@ fn scry_lines(inv: &Inventory, db: &scry_vulndb::Database) -> (BTreeSet<String>,
                 let names_it = rec.affected.iter().any(|a| {
                     a.package.as_ref().is_some_and(|p| {
                         scry_vulndb::normalize_name(&scry_core::EcosystemKind::CratesIo, &p.name)
-                            == scry_vulndb::normalize_name(&scry_core::EcosystemKind::CratesIo, &vp.name)
+                            == scry_vulndb::normalize_name(
+                                &scry_core::EcosystemKind::CratesIo,
+                                &vp.name,
+                            )
                     })
                 });
                 if !names_it {
@@ -106,7 +120,10 @@ fn scry_lines(inv: &Inventory, db: &scry_vulndb::Database) -> (BTreeSet<String>,
             }
         }
     }
-    (lines, out.warnings.iter().map(ToString::to_string).collect())
+    (
+        lines,
+        out.warnings.iter().map(ToString::to_string).collect(),
+    )
 }
 
 #[test]
