@@ -293,14 +293,14 @@ pub fn match_inventory_detailed(
         out.packages_matched += 1;
         let lookup_eco = if os { eco.clone() } else { eco.family() };
         let name_norm = normalize_name(eco.kind(), name);
-        for ordinal in db.lookup_ordinals(&lookup_eco, name)? {
-            let ri = ctx.record(ordinal)?;
-            let record = &ctx.records[ri];
-            if record.is_withdrawn() {
+        // Match on the database's small per-package views; decode the whole record only
+        // for the advisories that do affect the package.
+        for (ordinal, view) in db.lookup_views(&lookup_eco, name)? {
+            if view.is_withdrawn() {
                 continue;
             }
             let mut matched: Vec<&Affected> = Vec::new();
-            for aff in &record.affected {
+            for aff in &view.affected {
                 if !entry_applies(aff, eco, &name_norm) {
                     continue;
                 }
@@ -313,7 +313,7 @@ pub fn match_inventory_detailed(
                             pi,
                             MatchWarning {
                                 package: describe(p),
-                                advisory: Some(record.id.clone()),
+                                advisory: Some(view.id.clone()),
                                 reason: format!("range not evaluated, no finding reported: {e}"),
                             },
                         ));
@@ -323,6 +323,8 @@ pub fn match_inventory_detailed(
             if matched.is_empty() {
                 continue;
             }
+            let ri = ctx.record(ordinal)?;
+            let record = &ctx.records[ri];
             let fix = package_fix(&matched, record, scheme, &parsed);
             let record_id = record.id.clone();
             let upstream = record.upstream.clone();

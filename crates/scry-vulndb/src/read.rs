@@ -580,25 +580,46 @@ impl Database {
         let Some(key) = cve_key(cve) else {
             return Ok(None);
         };
-        let e = self.section(SectionKind::Epss)?;
-        let n = read_u32(e, 0).ok_or_else(|| self.bad("EPSS"))? as usize;
-        let row_key = |i: usize| -> Option<(u16, u32)> {
-            let row = 4 + i * EPSS_ROW;
-            Some((read_u16(e, row)?, read_u32(e, row + 4)?))
+        // Binary search with small positioned reads: a scan needs a few scores, and
+        // loading the whole 5 MiB section would dominate start-up. (`verify` checks the
+        // section's checksum as a whole.)
+        let (entry, _) = self
+            .sections
+            .get(&SectionKind::Epss)
+            .ok_or_else(|| self.bad("EPSS"))?;
+        let read = |at: u64, buf: &mut [u8]| -> Result<(), DbError> {
+            if at + buf.len() as u64 > entry.len {
+                return Err(self.bad("EPSS"));
+            }
+            self.file
+                .read_exact_at(buf, entry.offset + at)
+                .map_err(|e| DbError::io(&self.path, e))
         };
-        let (mut lo, mut hi) = (0usize, n);
+        let mut head = [0u8; 4];
+        read(0, &mut head)?;
+        let n = u64::from(u32::from_le_bytes(head));
+        if 4 + n * EPSS_ROW as u64 != entry.len {
+            return Err(self.bad("EPSS"));
+        }
+        let (mut lo, mut hi) = (0u64, n);
+        let mut row = [0u8; EPSS_ROW];
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            let k = row_key(mid).ok_or_else(|| self.bad("EPSS"))?;
+            read(4 + mid * EPSS_ROW as u64, &mut row)?;
+            let k = (
+                read_u16(&row, 0).ok_or_else(|| self.bad("EPSS"))?,
+                read_u32(&row, 4).ok_or_else(|| self.bad("EPSS"))?,
+            );
             match k.cmp(&key) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => {
-                    let row = 4 + mid * EPSS_ROW;
-                    return Ok(Some(EpssScore {
-                        probability: read_f32(e, row + 8).ok_or_else(|| self.bad("EPSS"))?,
-                        percentile: read_f32(e, row + 12).ok_or_else(|| self.bad("EPSS"))?,
-                    }));
+                    let probability = read_f32(&row, 8).ok_or_else(|| self.bad("EPSS"))?;
+                    let percentile = read_f32(&row, 12).ok_or_else(|| self.bad("EPSS"))?;
+                    if !(0.0..=1.0).contains(&probability) || !(0.0..=1.0).contains(&percentile) {
+                        return Err(DbError::corrupt(&self.path, format!("EPSS row of {cve} is out of range")));
+                    }
+                    return Ok(Some(EpssScore { probability, percentile }));
                 }
             }
         }
