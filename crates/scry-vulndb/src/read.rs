@@ -617,9 +617,15 @@ impl Database {
                     let probability = read_f32(&row, 8).ok_or_else(|| self.bad("EPSS"))?;
                     let percentile = read_f32(&row, 12).ok_or_else(|| self.bad("EPSS"))?;
                     if !(0.0..=1.0).contains(&probability) || !(0.0..=1.0).contains(&percentile) {
-                        return Err(DbError::corrupt(&self.path, format!("EPSS row of {cve} is out of range")));
+                        return Err(DbError::corrupt(
+                            &self.path,
+                            format!("EPSS row of {cve} is out of range"),
+                        ));
                     }
-                    return Ok(Some(EpssScore { probability, percentile }));
+                    return Ok(Some(EpssScore {
+                        probability,
+                        percentile,
+                    }));
                 }
             }
         }
