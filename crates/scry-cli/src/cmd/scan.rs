@@ -31,6 +31,8 @@ pub(crate) enum ScanTarget {
     Target(Target),
     /// An inventory written by `scry sbom --format json`.
     Inventory { path: PathBuf },
+    /// A CycloneDX (1.4–1.6) or SPDX (2.2–2.3) JSON SBOM.
+    Sbom { path: PathBuf },
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +88,15 @@ pub(crate) fn run(args: &ScanArgs, db_path: &Path, config: &Config) -> anyhow::R
                 .with_context(|| format!("reading {}", path.display()))?;
             serde_json::from_str(&text)
                 .with_context(|| format!("{}: not a scry inventory", path.display()))?
+        }
+        ScanTarget::Sbom { path } => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let inv = crate::sbom::read(&path.display().to_string(), &text)?;
+            for w in &inv.warnings {
+                tracing::info!("{w}");
+            }
+            inv
         }
     };
     let now = time::OffsetDateTime::now_utc();
