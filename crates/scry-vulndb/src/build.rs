@@ -312,64 +312,19 @@ impl Builder {
         order.sort_by(|a, b| first_key[*a].cmp(&first_key[*b]).then(a.cmp(b)));
         let values: Vec<&(Record, u32)> = records.values().collect();
         let mut place = vec![(0u32, 0u32, 0u32); ids.len()];
-        let mut blocks_bytes = Vec::new();
-        let mut block_table = Vec::new();
-        let mut current = Vec::with_capacity(BLOCK_TARGET * 2);
-        let mut nblocks = 0u32;
-        let flush = |current: &mut Vec<u8>,
-                     blocks_bytes: &mut Vec<u8>,
-                     block_table: &mut Vec<u8>,
-                     nblocks: &mut u32|
-         -> Result<(), DbError> {
-            if current.is_empty() {
-                return Ok(());
-            }
-            let compressed =
-                zstd::bulk::compress(current, ZSTD_LEVEL).map_err(|e| DbError::io(tmp, e))?;
-            put_u64(block_table, blocks_bytes.len() as u64);
-            put_u32(
-                block_table,
-                u32::try_from(compressed.len()).unwrap_or(u32::MAX),
-            );
-            put_u32(
-                block_table,
-                u32::try_from(current.len()).unwrap_or(u32::MAX),
-            );
-            put_u64(block_table, xxh3_64(&compressed));
-            blocks_bytes.extend_from_slice(&compressed);
-            current.clear();
-            *nblocks += 1;
-            Ok(())
-        };
-        for &i in &order {
-            let (record, _) = values[i];
-            let json = serde_json::to_vec(record).map_err(|e| DbError::Record {
+        let mut blocks = BlockWriter::default();
+        let to_json = |record: &Record, value: &Record| {
+            serde_json::to_vec(value).map_err(|e| DbError::Record {
                 path: final_path.to_path_buf(),
                 id: record.id.clone(),
                 reason: e.to_string(),
-            })?;
-            place[i] = (
-                nblocks,
-                u32::try_from(current.len()).unwrap_or(u32::MAX),
-                u32::try_from(json.len()).unwrap_or(u32::MAX),
-            );
-            current.extend_from_slice(&json);
-            current.push(b'\n');
-            if current.len() >= BLOCK_TARGET {
-                flush(
-                    &mut current,
-                    &mut blocks_bytes,
-                    &mut block_table,
-                    &mut nblocks,
-                )?;
-            }
+            })
+        };
+        for &i in &order {
+            let (record, _) = values[i];
+            place[i] = blocks.append(&to_json(record, record)?, tmp)?;
         }
-        flush(
-            &mut current,
-            &mut blocks_bytes,
-            &mut block_table,
-            &mut nblocks,
-        )?;
+        blocks.flush(tmp)?;
 
         // Match views: per package key, each record narrowed to that key's affected
         // entries, without the long text; stored in key order so that one lookup reads
@@ -378,36 +333,18 @@ impl Builder {
         for entries in packages.values() {
             for (ordinal, idxs) in entries {
                 let (record, _) = values[*ordinal as usize];
-                let view = match_view(record, idxs);
-                let json = serde_json::to_vec(&view).map_err(|e| DbError::Record {
-                    path: final_path.to_path_buf(),
-                    id: record.id.clone(),
-                    reason: e.to_string(),
-                })?;
-                slice_refs.push((
-                    *ordinal,
-                    nblocks,
-                    u32::try_from(current.len()).unwrap_or(u32::MAX),
-                    u32::try_from(json.len()).unwrap_or(u32::MAX),
-                ));
-                current.extend_from_slice(&json);
-                current.push(b'\n');
-                if current.len() >= BLOCK_TARGET {
-                    flush(
-                        &mut current,
-                        &mut blocks_bytes,
-                        &mut block_table,
-                        &mut nblocks,
-                    )?;
-                }
+                let (block, off, len) =
+                    blocks.append(&to_json(record, &match_view(record, idxs))?, tmp)?;
+                slice_refs.push((*ordinal, block, off, len));
             }
         }
-        flush(
-            &mut current,
-            &mut blocks_bytes,
-            &mut block_table,
-            &mut nblocks,
-        )?;
+        blocks.flush(tmp)?;
+        let BlockWriter {
+            bytes: blocks_bytes,
+            table: block_table,
+            count: nblocks,
+            ..
+        } = blocks;
         let mut block_section = Vec::with_capacity(4 + block_table.len());
         put_u32(&mut block_section, nblocks);
         block_section.extend_from_slice(&block_table);
@@ -560,6 +497,60 @@ impl Builder {
             epss: epss_rows.len(),
             bytes: offset,
         })
+    }
+}
+
+/// Packs newline-separated JSON records into zstd blocks of about [`BLOCK_TARGET`]
+/// uncompressed bytes, with the `BLOCK_TABLE` rows that locate and check them.
+#[derive(Default)]
+struct BlockWriter {
+    /// The block being filled.
+    current: Vec<u8>,
+    /// Every closed block, compressed, back to back (the `BLOCKS` section).
+    bytes: Vec<u8>,
+    /// The `BLOCK_TABLE` rows.
+    table: Vec<u8>,
+    /// Closed blocks.
+    count: u32,
+}
+
+impl BlockWriter {
+    /// Adds one record; returns (block, offset in block, length).
+    fn append(&mut self, json: &[u8], path: &Path) -> Result<(u32, u32, u32), DbError> {
+        let at = (
+            self.count,
+            u32::try_from(self.current.len()).unwrap_or(u32::MAX),
+            u32::try_from(json.len()).unwrap_or(u32::MAX),
+        );
+        self.current.extend_from_slice(json);
+        self.current.push(b'\n');
+        if self.current.len() >= BLOCK_TARGET {
+            self.flush(path)?;
+        }
+        Ok(at)
+    }
+
+    /// Closes the current block, if it holds anything.
+    fn flush(&mut self, path: &Path) -> Result<(), DbError> {
+        if self.current.is_empty() {
+            return Ok(());
+        }
+        let compressed =
+            zstd::bulk::compress(&self.current, ZSTD_LEVEL).map_err(|e| DbError::io(path, e))?;
+        put_u64(&mut self.table, self.bytes.len() as u64);
+        put_u32(
+            &mut self.table,
+            u32::try_from(compressed.len()).unwrap_or(u32::MAX),
+        );
+        put_u32(
+            &mut self.table,
+            u32::try_from(self.current.len()).unwrap_or(u32::MAX),
+        );
+        put_u64(&mut self.table, xxh3_64(&compressed));
+        self.bytes.extend_from_slice(&compressed);
+        self.current.clear();
+        self.count += 1;
+        Ok(())
     }
 }
 
