@@ -2,30 +2,19 @@
 
 use std::collections::BTreeSet;
 
-use scry_core::Ecosystem;
 use scry_feeds::{FeedKind, convert};
-use scry_osv::{RangeVerdict, Record};
+use scry_osv::Record;
 
-use crate::rustsec::{archive, convert_archive, key, reasons};
+use crate::rustsec::{archive, convert_archive, convert_one, first_affects, key, reasons};
 
 const ARCHIVE: &str = "nodejs-security-wg.zip";
 
 fn get(path: &str) -> Record {
-    let entries = archive(ARCHIVE);
-    let (_, bytes) = entries
-        .iter()
-        .find(|(p, _)| p == path)
-        .unwrap_or_else(|| panic!("{path} in the archive"));
-    let mut c = convert(FeedKind::NodejsWg, path, bytes);
-    assert!(c.skipped.is_empty(), "{:?}", c.skipped);
-    c.records.remove(0)
+    convert_one(ARCHIVE, FeedKind::NodejsWg, path)
 }
 
 fn affected(r: &Record, v: &str) -> bool {
-    r.affected[0]
-        .affects(&Ecosystem::parse("npm"), v)
-        .unwrap_or_else(|e| panic!("{}: {v}: {e}", r.id))
-        == RangeVerdict::Affected
+    first_affects(r, "npm", v)
 }
 
 #[test]

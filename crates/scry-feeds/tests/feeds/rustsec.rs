@@ -51,6 +51,26 @@ pub(crate) fn convert_archive(name: &str) -> (BTreeMap<FeedKindKey, Conversion>,
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct FeedKindKey(pub(crate) String);
 
+/// Converts one file of a snapshot archive and returns its single record (no skips).
+pub(crate) fn convert_one(archive_name: &str, kind: FeedKind, path: &str) -> scry_osv::Record {
+    let entries = archive(archive_name);
+    let (_, bytes) = entries
+        .iter()
+        .find(|(p, _)| p == path)
+        .unwrap_or_else(|| panic!("{path} in the archive"));
+    let mut c = scry_feeds::convert(kind, path, bytes);
+    assert!(c.skipped.is_empty(), "{:?}", c.skipped);
+    c.records.remove(0)
+}
+
+/// Whether the record's first `affected` entry covers version `v` of `ecosystem`.
+pub(crate) fn first_affects(r: &scry_osv::Record, ecosystem: &str, v: &str) -> bool {
+    r.affected[0]
+        .affects(&scry_core::Ecosystem::parse(ecosystem), v)
+        .unwrap_or_else(|e| panic!("{}: {v}: {e}", r.id))
+        == scry_osv::RangeVerdict::Affected
+}
+
 pub(crate) fn key(kind: FeedKind) -> FeedKindKey {
     FeedKindKey(format!("{kind:?}"))
 }
