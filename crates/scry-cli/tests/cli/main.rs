@@ -8,6 +8,9 @@
 mod cvss;
 mod db;
 mod sbom;
+mod scan_formats;
+mod scan_images;
+mod trivy_goldens;
 mod version;
 
 use std::io::Write;
