@@ -1,6 +1,6 @@
 //! Language catalogers: lockfiles, installed-package metadata and binaries.
 //!
-//! One module per ecosystem; each cataloger is a pure parser over one file's bytes.
+//! One module per ecosystem or format; each cataloger is a pure parser over one file's bytes.
 //!
 //! | cataloger | files | ecosystem |
 //! |---|---|---|
@@ -19,12 +19,15 @@
 //! | `java-archive` | `*.jar`, `*.war`, `*.ear`, `*.par` (nested jars, shaded) | Maven |
 //! | `gradle-lock` | `gradle.lockfile`, `*.lockfile` under `gradle/dependency-locks/` | Maven |
 //! | `maven-pom` | `pom.xml` (literal versions and `${properties}` of the same file) | Maven |
+//! | `sbt-lock` | `build.sbt.lock` (sbt-dependency-lock v1) | Maven |
 //! | `gemfile-lock` | `Gemfile.lock`, `gems.locked` | RubyGems |
 //! | `gemspec` | `specifications/*.gemspec` | RubyGems |
-//! | `composer-lock`, `composer-installed` | `composer.lock`, `vendor/composer/installed.json` | Packagist |
+//! | `composer-lock`, `composer-installed` | `composer.lock`, `installed.json` (in `vendor/composer/` or anywhere) | Packagist |
 //! | `nuget-lock`, `dotnet-deps` | `packages.lock.json`, `*.deps.json` | NuGet |
+//! | `nuget-props` | `Directory.Packages.props`, `Packages.props`, `*.packages.props` | NuGet |
 //! | `pubspec-lock` | `pubspec.lock` | Pub |
 //! | `mix-lock` | `mix.lock` | Hex |
+//! | `swift-resolved` | `Package.resolved` v1–v3 | SwiftURL |
 //!
 //! Traps:
 //! - Purls percent-encode everything but `A-Za-z0-9.-_~` in each segment (`@scope` becomes
@@ -62,10 +65,14 @@ mod elixir;
 mod go;
 mod java;
 mod npm;
+mod packages_props;
 mod php;
 mod python;
 mod ruby;
 mod rust;
+mod sbt;
+mod swift;
+mod xml;
 
 /// The language catalogers.
 #[must_use]
@@ -76,11 +83,14 @@ pub fn catalogers() -> Vec<Box<dyn Cataloger>> {
     out.extend(rust::catalogers());
     out.extend(go::catalogers());
     out.extend(java::catalogers());
+    out.extend(sbt::catalogers());
     out.extend(ruby::catalogers());
     out.extend(php::catalogers());
     out.extend(dotnet::catalogers());
+    out.extend(packages_props::catalogers());
     out.extend(dart::catalogers());
     out.extend(elixir::catalogers());
+    out.extend(swift::catalogers());
     out
 }
 
@@ -173,6 +183,10 @@ pub(crate) fn purl_for(eco: &EcosystemKind, name: &str, version: &str) -> Option
         EcosystemKind::NuGet => purl("nuget", None, name, version),
         EcosystemKind::Pub => purl("pub", None, name, version),
         EcosystemKind::Hex => purl("hex", None, name, version),
+        EcosystemKind::SwiftUrl => {
+            let (ns, base) = split(name);
+            purl("swift", ns.as_deref(), &base, version)
+        }
         _ => return None,
     })
 }
@@ -464,6 +478,15 @@ mod tests {
         assert_eq!(
             purl_for(&EcosystemKind::Go, "github.com/a/b", "v1.2.3+incompatible").as_deref(),
             Some("pkg:golang/github.com/a/b@v1.2.3%2Bincompatible")
+        );
+        assert_eq!(
+            purl_for(
+                &EcosystemKind::SwiftUrl,
+                "github.com/apple/swift-nio",
+                "2.41.0"
+            )
+            .as_deref(),
+            Some("pkg:swift/github.com/apple/swift-nio@2.41.0")
         );
     }
 }

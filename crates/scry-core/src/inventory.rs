@@ -143,12 +143,16 @@ pub enum PackageManager {
     Jar,
     Gradle,
     Pom,
+    /// sbt-dependency-lock's `build.sbt.lock`.
+    Sbt,
     Bundler,
     Gemspec,
     Composer,
     Nuget,
     Pub,
     Mix,
+    /// Swift Package Manager (`Package.resolved`).
+    Swift,
     Sbom,
     Os,
 }

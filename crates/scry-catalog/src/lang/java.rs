@@ -11,17 +11,18 @@
 //!   memory, up to `Limits::max_depth` levels; every decompressed byte counts against one
 //!   budget (`Limits::max_file_bytes`), so zip bombs stop with a warning. Packages found in
 //!   a nested archive have the path `outer.war!/WEB-INF/lib/inner.jar`.
-//! - `pom.xml` is read with a tiny tolerant XML reader: `<dependencies>` of the project
-//!   (not `<dependencyManagement>`, not plugins) with literal versions or `${property}`
-//!   from the same file (`<properties>`, `project.version`, `project.parent.version`);
-//!   versions from parents or imported BOMs are not resolved (warning), `test` scope is dev.
+//! - `pom.xml` is read with the tiny tolerant XML reader of `xml.rs`: `<dependencies>` of
+//!   the project (not `<dependencyManagement>`, not plugins) with literal versions or
+//!   `${property}` from the same file (`<properties>`, `project.version`,
+//!   `project.parent.version`); versions from parents or imported BOMs are not resolved
+//!   (warning), `test` scope is dev.
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use scry_core::{DependencyKind, EcosystemKind, PackageManager};
 
-use super::{Collector, file_name, simple, text};
+use super::{Collector, file_name, simple, text, xml};
 use crate::{CatalogError, Cataloger, Found, Limits};
 
 pub(super) fn catalogers() -> Vec<Box<dyn Cataloger>> {
@@ -329,112 +330,6 @@ fn parse_gradle(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, Cata
     Ok(c.finish())
 }
 
-// ---------------------------------------------------------------------------------------
-// A tiny tolerant XML reader for pom.xml.
-
-#[derive(Debug, Default)]
-struct Element {
-    name: String,
-    text: String,
-    children: Vec<Element>,
-}
-
-impl Element {
-    fn child(&self, name: &str) -> Option<&Element> {
-        self.children.iter().find(|c| c.name == name)
-    }
-
-    fn text_of(&self, name: &str) -> Option<&str> {
-        self.child(name).map(|c| c.text.trim())
-    }
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-}
-
-/// Parses XML into elements (attributes and namespaces' prefixes dropped).
-fn parse_xml(s: &str, max_depth: usize) -> Result<Element, String> {
-    let mut stack: Vec<Element> = vec![Element::default()];
-    let mut rest = s;
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            if let Some(top) = stack.last_mut() {
-                top.text.push_str(&unescape(rest));
-            }
-            break;
-        };
-        if lt > 0
-            && let Some(top) = stack.last_mut()
-        {
-            top.text.push_str(&unescape(&rest[..lt]));
-        }
-        rest = &rest[lt..];
-        if let Some(r) = rest.strip_prefix("<!--") {
-            let end = r.find("-->").ok_or("unterminated comment")?;
-            rest = &r[end + 3..];
-        } else if let Some(r) = rest.strip_prefix("<![CDATA[") {
-            let end = r.find("]]>").ok_or("unterminated CDATA")?;
-            if let Some(top) = stack.last_mut() {
-                top.text.push_str(&r[..end]);
-            }
-            rest = &r[end + 3..];
-        } else if rest.starts_with("<?") || rest.starts_with("<!") {
-            let end = rest.find('>').ok_or("unterminated declaration")?;
-            rest = &rest[end + 1..];
-        } else if let Some(r) = rest.strip_prefix("</") {
-            let end = r.find('>').ok_or("unterminated end tag")?;
-            let name = r[..end].trim();
-            let name = name.rsplit(':').next().unwrap_or(name);
-            rest = &r[end + 1..];
-            if stack.len() < 2 {
-                return Err(format!("unexpected `</{name}>`"));
-            }
-            let el = stack.pop().ok_or("unbalanced")?;
-            if el.name != name {
-                return Err(format!("`<{}>` closed by `</{name}>`", el.name));
-            }
-            if let Some(parent) = stack.last_mut() {
-                parent.children.push(el);
-            }
-        } else {
-            let r = &rest[1..];
-            let end = r.find('>').ok_or("unterminated tag")?;
-            let tag = &r[..end];
-            rest = &r[end + 1..];
-            let self_closing = tag.ends_with('/');
-            let tag = tag.trim_end_matches('/');
-            let name = tag.split_whitespace().next().unwrap_or("");
-            let name = name.rsplit(':').next().unwrap_or(name);
-            if name.is_empty() {
-                return Err("empty tag name".into());
-            }
-            let el = Element {
-                name: name.to_owned(),
-                ..Element::default()
-            };
-            if self_closing {
-                if let Some(parent) = stack.last_mut() {
-                    parent.children.push(el);
-                }
-            } else {
-                if stack.len() > max_depth {
-                    return Err(format!("nested deeper than {max_depth} elements"));
-                }
-                stack.push(el);
-            }
-        }
-    }
-    if stack.len() != 1 {
-        return Err("unclosed elements at the end".into());
-    }
-    stack.pop().ok_or_else(|| "empty".into())
-}
-
 /// Replaces `${name}` from `props`; `None` when one is left unresolved.
 fn interpolate(s: &str, props: &HashMap<String, String>) -> Option<String> {
     let mut out = s.to_owned();
@@ -452,7 +347,7 @@ fn interpolate(s: &str, props: &HashMap<String, String>) -> Option<String> {
 
 fn parse_pom(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, CatalogError> {
     let s = super::text_any(path, bytes)?;
-    let root = parse_xml(&s, limits.max_depth.max(1) * 8)
+    let root = xml::parse(&s, limits.max_depth.max(1) * 8)
         .map_err(|e| CatalogError::new(path, format!("invalid XML: {e}")))?;
     let project = root
         .child("project")
@@ -559,15 +454,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn xml_and_names() {
-        let x = parse_xml(
-            "<?xml version=\"1.0\"?><!-- c --><a x='1'><b>t&amp;u</b><c/></a>",
-            10,
-        )
-        .expect("parses");
-        let a = x.child("a").expect("a");
-        assert_eq!(a.text_of("b"), Some("t&u"));
-        assert!(parse_xml("<a><b></a>", 10).is_err());
+    fn stem_names() {
         assert_eq!(
             stem_name("guava-31.1-jre"),
             ("guava".into(), Some("31.1-jre".into()))

@@ -1,7 +1,14 @@
-//! Packagist: `composer.lock` and `vendor/composer/installed.json` (v1 array, v2 object).
+//! Packagist: `composer.lock` and Composer's `installed.json` (v1 array, v2 object).
 //!
-//! Traps: `packages-dev` (lock) and `dev-package-names` (installed v2) are dev packages;
-//! versions are kept as written (`v1.2.3` stays, the matcher normalises).
+//! Traps:
+//! - `packages-dev` (lock) and `dev-package-names` (installed v2) are dev packages;
+//!   versions are kept as written (`v1.2.3` stays, the matcher normalises).
+//! - Composer writes `installed.json` to `vendor/composer/`, but it is read under any
+//!   folder (trivy's composer-vendor analyzer goes by the file name too: copied vendor
+//!   trees and extracted artifacts keep the file without its folders). The name is
+//!   common, so outside a `composer/` folder a file that is not JSON of Composer's shape
+//!   (an array of objects with a `name`, or an object with a `packages` array) is someone
+//!   else's: skipped without a warning.
 
 use scry_core::{DependencyKind, EcosystemKind, PackageManager};
 use serde_json::Value;
@@ -18,7 +25,7 @@ pub(super) fn catalogers() -> Vec<Box<dyn Cataloger>> {
         ),
         simple(
             "composer-installed",
-            |p| p.ends_with("composer/installed.json"),
+            |p| file_name(p) == "installed.json",
             parse_installed,
         ),
     ]
@@ -82,8 +89,25 @@ fn parse_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, Catalo
     Ok(c.finish())
 }
 
+/// Whether `path` is where Composer writes `installed.json` (`.../composer/installed.json`).
+fn in_composer_dir(path: &str) -> bool {
+    path == "composer/installed.json" || path.ends_with("/composer/installed.json")
+}
+
 fn parse_installed(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, CatalogError> {
-    let doc = super::json(path, bytes)?;
+    let doc = match super::json(path, bytes) {
+        Ok(doc) => doc,
+        Err(_) if !in_composer_dir(path) => return Ok(Found::default()),
+        Err(e) => return Err(e),
+    };
+    let composer_shaped = match &doc {
+        Value::Array(l) => l.iter().all(|p| jstr(p, "name").is_some()),
+        Value::Object(o) => o.get("packages").is_some_and(Value::is_array),
+        _ => false,
+    };
+    if !composer_shaped && !in_composer_dir(path) {
+        return Ok(Found::default());
+    }
     let mut c = Collector::new(
         path,
         EcosystemKind::Packagist,

@@ -223,14 +223,18 @@ pub(crate) fn survives(bytes: &[u8]) {
         "a.jar",
         "gradle.lockfile",
         "pom.xml",
+        "build.sbt.lock",
         "Gemfile.lock",
         "specifications/a.gemspec",
         "composer.lock",
         "vendor/composer/installed.json",
+        "installed.json",
         "packages.lock.json",
+        "Directory.Packages.props",
         "a.deps.json",
         "pubspec.lock",
         "mix.lock",
+        "Package.resolved",
     ];
     let limits = Limits {
         max_depth: 3,

@@ -39,6 +39,8 @@ fn truncated_and_mutated_fixtures() {
         "lockfiles/pub",
         "lockfiles/hex",
         "lockfiles/maven/osv-scalibr",
+        "lockfiles/maven/trivy/sbt-lockfile",
+        "lockfiles/swift",
     ] {
         for f in files(&fx(dir)) {
             let Ok(bytes) = std::fs::read(&f) else {
@@ -72,6 +74,7 @@ fn deep_nesting() {
         format!("a:\n{}", "- ".repeat(depth)),
         format!("{}1", "[".repeat(depth)),
         format!("<project>{}", "<a>".repeat(depth)),
+        format!("<Project>{}", "<ItemGroup x='>'>".repeat(depth)),
     ];
     for i in &inputs {
         survives(i.as_bytes());

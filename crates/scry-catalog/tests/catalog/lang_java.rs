@@ -308,3 +308,139 @@ fn manifests_only() {
         assert_eq!(names(&f), *want, "{dir}");
     }
 }
+
+#[test]
+fn sbt_fixtures_parse() {
+    let rows = [Row {
+        dir: "lockfiles/maven/trivy/sbt-lockfile",
+        cataloger: "sbt-lock",
+        as_path: "build.sbt.lock",
+        select: any,
+        errors: &[],
+    }];
+    let (files, pkgs) = run(&rows);
+    eprintln!("sbt: {files} fixtures, {pkgs} packages");
+}
+
+/// trivy's sbt golden lists no inventory, only the vulnerable package; the fixture's lock
+/// holds that one dependency, so scry's whole list must be exactly it.
+#[test]
+fn sbt_lock_matches_trivy() {
+    let f = parse_as(
+        "sbt-lock",
+        "build.sbt.lock",
+        &fx("lockfiles/maven/trivy-integration/sbt/build.sbt.lock"),
+    )
+    .expect("parses");
+    assert!(f.warnings.is_empty(), "{:?}", f.warnings);
+    let text = std::fs::read_to_string(fx(
+        "lockfiles/maven/trivy-integration/sbt.expected/sbt.json.golden",
+    ))
+    .expect("golden");
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let mut theirs: Vec<(String, String, String)> = doc["Results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["Target"] == "build.sbt.lock")
+        .flat_map(|r| r["Vulnerabilities"].as_array().into_iter().flatten())
+        .map(|v| {
+            (
+                v["PkgName"].as_str().unwrap_or("").to_owned(),
+                v["InstalledVersion"].as_str().unwrap_or("").to_owned(),
+                v["PkgIdentifier"]["PURL"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    theirs.sort();
+    theirs.dedup();
+    let ours: Vec<(String, String, String)> = f
+        .packages
+        .iter()
+        .map(|p| {
+            (
+                p.name.clone(),
+                p.version.clone(),
+                p.purl.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(ours, theirs);
+    assert_eq!(f.packages[0].dependency, None);
+}
+
+/// The expectations of trivy's parser test (`pkg/dependency/parser/sbt/lockfile/
+/// parse_test.go`): trivy keeps `compile`/`runtime` dependencies only; scry also keeps the
+/// test-only `scalatest-core_2.13`, as a dev dependency.
+#[test]
+fn sbt_lock_matches_trivys_parser_tests() {
+    let f = parse_as(
+        "sbt-lock",
+        "build.sbt.lock",
+        &fx("lockfiles/maven/trivy/sbt-lockfile/v1_happy.sbt.lock"),
+    )
+    .expect("parses");
+    let mut non_dev: Vec<(&str, &str)> = f
+        .packages
+        .iter()
+        .filter(|p| p.dependency.is_none())
+        .map(|p| (p.name.as_str(), p.version.as_str()))
+        .collect();
+    non_dev.sort_unstable();
+    assert_eq!(
+        non_dev,
+        vec![
+            ("org.apache.commons:commons-lang3", "3.9"),
+            ("org.scala-lang:scala-library", "2.12.10"),
+            ("org.typelevel:cats-core_2.12", "2.9.0"),
+        ]
+    );
+    let dev: Vec<&str> = f
+        .packages
+        .iter()
+        .filter(|p| p.dependency == Some(scry_core::DependencyKind::Dev))
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(dev, ["org.scalatest:scalatest-core_2.13"]);
+    let empty = parse_as(
+        "sbt-lock",
+        "build.sbt.lock",
+        &fx("lockfiles/maven/trivy/sbt-lockfile/empty.sbt.lock"),
+    )
+    .expect("parses");
+    assert!(empty.packages.is_empty() && empty.warnings.is_empty());
+}
+
+/// Malformed entries become warnings naming the file and the entry.
+#[test]
+fn sbt_lock_malformed_entries() {
+    let c = scry_catalog::lang::by_name("sbt-lock").expect("exists");
+    let src = br#"{"lockVersion": 2, "dependencies": [
+        {"org": "a", "name": "b", "version": "1.0", "configurations": ["compile"]},
+        {"org": "a", "version": "1.0"},
+        {"org": "a", "name": "c"},
+        {"org": "a", "name": "x:y", "version": "1"},
+        "junk"
+    ]}"#;
+    let f = c
+        .parse("mod/build.sbt.lock", src, &Default::default())
+        .expect("parses");
+    assert_eq!(f.packages.len(), 1);
+    assert_eq!(f.packages[0].name, "a:b");
+    let reasons: Vec<&str> = f.warnings.iter().map(|w| w.reason.as_str()).collect();
+    assert_eq!(reasons.len(), 5, "{reasons:?}");
+    assert!(reasons[0].contains("lock version 2"), "{reasons:?}");
+    assert!(f.warnings.iter().all(|w| w.path == "mod/build.sbt.lock"));
+    assert!(
+        c.parse("build.sbt.lock", b"[]", &Default::default())
+            .is_err()
+    );
+    assert!(
+        c.parse(
+            "build.sbt.lock",
+            br#"{"dependencies": 1}"#,
+            &Default::default()
+        )
+        .is_err()
+    );
+}

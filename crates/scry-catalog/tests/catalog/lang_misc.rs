@@ -111,23 +111,60 @@ fn packagist_fixtures_parse() {
     eprintln!("Packagist: {files} fixtures, {pkgs} packages");
 }
 
+/// trivy's composer-vendor case has `installed.json` (v2) at the top of the folder, not
+/// under `vendor/composer/`; trivy's analyzer goes by the file name, and so does scry.
 #[test]
 fn composer_installed_matches_trivy() {
-    let f = parse_as(
-        "composer-installed",
-        "vendor/composer/installed.json",
-        &fx("lockfiles/packagist/trivy-integration/composer-vendor/installed.json"),
-    )
-    .expect("parses");
-    assert_same(
-        "composer-vendor",
-        &triples(&f, true),
-        &golden(
-            "lockfiles/packagist/trivy-integration/composer-vendor.expected/composer.vendor.json.golden",
-            "installed.json",
-            true,
-        ),
-    );
+    let file = fx("lockfiles/packagist/trivy-integration/composer-vendor/installed.json");
+    let c = scry_catalog::lang::by_name("composer-installed").expect("exists");
+    for path in ["installed.json", "vendor/composer/installed.json"] {
+        assert!(c.wants(path), "{path}");
+        let f = parse_as("composer-installed", path, &file).expect("parses");
+        assert!(f.warnings.is_empty(), "{:?}", f.warnings);
+        assert_same(
+            "composer-vendor",
+            &triples(&f, true),
+            &golden(
+                "lockfiles/packagist/trivy-integration/composer-vendor.expected/composer.vendor.json.golden",
+                "installed.json",
+                true,
+            ),
+        );
+    }
+}
+
+/// Both `installed.json` formats (v1: an array, v2: `{"packages": [...]}`) read the same
+/// anywhere; outside a `composer/` folder, a file of another shape is someone else's
+/// `installed.json` and yields nothing, not a warning.
+#[test]
+fn composer_installed_anywhere() {
+    let v1 = fx("lockfiles/packagist/syft/php/vendor/composer_1/installed.json");
+    let v2 = fx("lockfiles/packagist/syft/php/vendor/composer_2/installed.json");
+    for file in [&v1, &v2] {
+        let strict =
+            parse_as("composer-installed", "vendor/composer/installed.json", file).expect("parses");
+        let loose = parse_as("composer-installed", "dist/installed.json", file).expect("parses");
+        assert!(!strict.packages.is_empty());
+        assert_eq!(triples(&strict, true), triples(&loose, true));
+    }
+    let c = scry_catalog::lang::by_name("composer-installed").expect("exists");
+    let limits = Default::default();
+    for other in [
+        &b"{\"installed\": true}"[..],
+        b"[\"a\", \"b\"]",
+        b"not json",
+        b"42",
+    ] {
+        let f = c
+            .parse("app/installed.json", other, &limits)
+            .expect("not ours");
+        assert!(f.packages.is_empty() && f.warnings.is_empty());
+        // Where Composer writes it, the same file is a broken one: an error or warnings.
+        assert!(
+            c.parse("vendor/composer/installed.json", other, &limits)
+                .map_or(true, |f| !f.warnings.is_empty())
+        );
+    }
 }
 
 #[test]
@@ -178,6 +215,170 @@ fn nuget_fixtures_parse() {
     ];
     let (files, pkgs) = run(&rows);
     eprintln!("NuGet: {files} fixtures, {pkgs} packages");
+}
+
+#[test]
+fn packages_props_fixtures_parse() {
+    let rows = [Row {
+        dir: "lockfiles/nuget/trivy/nuget-packagesprops",
+        cataloger: "nuget-props",
+        as_path: "Directory.Packages.props",
+        select: any,
+        errors: &["no_project.props"],
+    }];
+    let (files, pkgs) = run(&rows);
+    eprintln!("NuGet props: {files} fixtures, {pkgs} packages");
+}
+
+/// trivy's integration golden: central package management (`<PackageVersion>`).
+#[test]
+fn directory_packages_props_matches_trivy() {
+    let f = parse_as(
+        "nuget-props",
+        "Directory.Packages.props",
+        &fx("lockfiles/nuget/trivy-integration/packagesprops/Directory.Packages.props"),
+    )
+    .expect("parses");
+    assert!(f.warnings.is_empty(), "{:?}", f.warnings);
+    assert_same(
+        "packagesprops",
+        &triples(&f, true),
+        &golden(
+            "lockfiles/nuget/trivy-integration/packagesprops.expected/packagesprops.json.golden",
+            "Directory.Packages.props",
+            true,
+        ),
+    );
+}
+
+/// The expectations of trivy's parser test (`pkg/dependency/parser/nuget/packagesprops/
+/// parse_test.go`): `Update` names, trimmed names and versions, several item groups,
+/// MSBuild properties and empty values skipped (here with warnings), entries outside an
+/// `<ItemGroup>` ignored, no `<Project>` an error.
+#[test]
+fn packages_props_match_trivys_parser_tests() {
+    let dir = "lockfiles/nuget/trivy/nuget-packagesprops";
+    let pairs = |name: &str| -> (Vec<(String, String)>, usize) {
+        let f = parse_as(
+            "nuget-props",
+            "Packages.props",
+            &fx(&format!("{dir}/{name}")),
+        )
+        .expect("parses");
+        let mut out: Vec<_> = f
+            .packages
+            .iter()
+            .map(|p| (p.name.clone(), p.version.clone()))
+            .collect();
+        out.sort();
+        (out, f.warnings.len())
+    };
+    let own = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect()
+    };
+    let one_two_three = own(&[
+        ("PackageOne", "6.2.3"),
+        ("PackageThree", "2.4.1"),
+        ("PackageTwo", "6.0.0"),
+    ]);
+    assert_eq!(
+        pairs("packages.props"),
+        (
+            own(&[
+                ("Microsoft.Extensions.Configuration", "2.1.1"),
+                (
+                    "Microsoft.Extensions.DependencyInjection.Abstractions",
+                    "2.2.1"
+                ),
+                ("Microsoft.Extensions.Http", "3.2.1"),
+            ]),
+            // `WrongAttribute=` (no name) and `Package3` (no version).
+            2
+        )
+    );
+    assert_eq!(
+        pairs("Directory.Packages.props"),
+        (one_two_three.clone(), 0)
+    );
+    assert_eq!(pairs("several_item_groups"), (one_two_three, 0));
+    assert_eq!(
+        pairs("variables_and_empty"),
+        (own(&[("PackageFour", "2.4.1")]), 4)
+    );
+    assert_eq!(pairs("no_item_group.props"), (vec![], 0));
+    let err = parse_as(
+        "nuget-props",
+        "Packages.props",
+        &fx(&format!("{dir}/no_project.props")),
+    )
+    .expect_err("no <Project>");
+    assert!(err.reason.contains("<Project>"), "{err}");
+}
+
+/// What trivy does not read: `GlobalPackageReference`, `<Version>` elements, exact
+/// `[1.2.3]` versions; ranges and floating versions become warnings naming the entry.
+#[test]
+fn packages_props_more_forms() {
+    let src = br#"<?xml version="1.0" encoding="utf-8"?>
+<Project>
+  <PropertyGroup><ManagePackageVersionsCentrally>true</ManagePackageVersionsCentrally></PropertyGroup>
+  <ItemGroup Condition="'$(TargetFramework)' == 'net8.0'">
+    <GlobalPackageReference Include="Nerdbank.GitVersioning" Version="3.6.133" />
+    <PackageVersion Include="Serilog"><Version>3.1.1</Version></PackageVersion>
+    <PackageVersion Include="Exact" Version="[1.2.3]" />
+    <PackageVersion Include="Ranged" Version="[1.0,2.0)" />
+    <PackageVersion Include="Floating" Version="6.*" />
+  </ItemGroup>
+</Project>"#;
+    let c = scry_catalog::lang::by_name("nuget-props").expect("exists");
+    for path in [
+        "src/Directory.Packages.props",
+        "directory.packages.props",
+        "Packages.props",
+        "build/Common.Packages.props",
+    ] {
+        assert!(c.wants(path), "{path}");
+    }
+    assert!(!c.wants("Directory.Build.props"));
+    let f = c
+        .parse("src/Directory.Packages.props", src, &Default::default())
+        .expect("parses");
+    let mut got: Vec<_> = f
+        .packages
+        .iter()
+        .map(|p| (p.name.as_str(), p.version.as_str(), p.purl.as_deref()))
+        .collect();
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        vec![
+            ("Exact", "1.2.3", Some("pkg:nuget/Exact@1.2.3")),
+            (
+                "Nerdbank.GitVersioning",
+                "3.6.133",
+                Some("pkg:nuget/Nerdbank.GitVersioning@3.6.133")
+            ),
+            ("Serilog", "3.1.1", Some("pkg:nuget/Serilog@3.1.1")),
+        ]
+    );
+    let reasons: Vec<&str> = f.warnings.iter().map(|w| w.reason.as_str()).collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons.iter().all(|r| r.contains("range or floating")));
+    assert!(
+        f.warnings
+            .iter()
+            .all(|w| w.path == "src/Directory.Packages.props")
+    );
+    assert!(
+        c.parse(
+            "Packages.props",
+            b"<Project><ItemGroup>",
+            &Default::default()
+        )
+        .is_err()
+    );
 }
 
 #[test]
