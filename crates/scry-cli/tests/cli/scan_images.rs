@@ -72,6 +72,7 @@ fn db() -> &'static str {
     DB.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scan_images");
         std::fs::create_dir_all(&dir).expect("target/tmp is writable");
+        remove_stale_databases(&dir);
         let db = dir
             .join(format!("vulndb-{}.db", std::process::id()))
             .display()
@@ -91,6 +92,25 @@ fn db() -> &'static str {
         assert!(out.status.success(), "{}", stderr(&out));
         db
     })
+}
+
+/// Deletes the databases of earlier test processes that have ended (named by process id,
+/// because a static is never dropped and so cannot clean up after itself).
+fn remove_stale_databases(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix("vulndb-")
+            .and_then(|r| r.strip_suffix(".db"));
+        if let Some(pid) = pid
+            && !Path::new("/proc").join(pid).exists()
+        {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// `scry scan KIND TARGET --offline --format json`, parsed.
