@@ -11,7 +11,8 @@
 - CycloneDX (`--format cyclonedx`, a VDR): cyclonedx-python-lib's strict JSON validator for
   the document's specVersion, as scripts/validate-sbom.py does.
 
-Format keywords (`date-time`, `uri`, ...) are checked too where jsonschema has a checker.
+Format keywords (`date-time`, `uri`, `uuid`, ...) are checked too; `uri` needs the
+`format-nongpl` extra of jsonschema, and a note says so when it is missing.
 
 Usage: validate-findings.py FILE...   (prints `FILE: valid ...` per good file; exit 0 when
 every file is valid, 1 when one is not, 2 when a validator or schema is missing, so callers
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FINDINGS_SCHEMA = ROOT / "docs" / "schema" / "findings-v1.schema.json"
 SARIF_PACKAGE = "@microsoft/sarif-multitool-linux"
 INSTALL = (
-    "pip install jsonschema cyclonedx-python-lib; "
+    "pip install 'jsonschema[format-nongpl]' cyclonedx-python-lib; "
     f"npm install -g --ignore-scripts {SARIF_PACKAGE}"
 )
 
@@ -86,6 +87,10 @@ def errors_of(v, doc):
 
 
 def main(paths):
+    checkers = jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers
+    unchecked = [f for f in ("date-time", "uri", "uri-reference", "uuid") if f not in checkers]
+    if unchecked:
+        print(f"note: formats not checked here: {', '.join(unchecked)} ({INSTALL})")
     with open(FINDINGS_SCHEMA, encoding="utf-8") as f:
         findings = validator(json.load(f))
     sarif = None
