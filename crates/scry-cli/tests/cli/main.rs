@@ -7,6 +7,7 @@
 
 mod cvss;
 mod db;
+mod osv_reference;
 mod sbom;
 mod scan_formats;
 mod scan_images;
