@@ -122,6 +122,12 @@ fn bench(c: &mut Criterion) {
     );
     let opts = MatchOptions::default();
     let out = match_inventory_detailed(&inv, &db, &opts).expect("matches");
+    // `SCRY_BENCH_DUMP=path`: write the findings and warnings as JSON, to check that a
+    // change to the matcher leaves its output byte-identical.
+    if let Some(dump) = std::env::var_os("SCRY_BENCH_DUMP") {
+        let json = serde_json::to_string_pretty(&(&out.findings, &out.warnings)).expect("json");
+        std::fs::write(dump, json).expect("writes the dump");
+    }
     eprintln!(
         "inventory: {} packages; {} findings, {} warnings",
         inv.packages.len(),

@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::rc::Rc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -147,11 +148,14 @@ struct PackageFix {
     vendor_priority: Option<String>,
 }
 
+/// What a scan has read from the database, so each record is decoded and each alias
+/// group looked up once however many packages and findings share it.
 struct Ctx<'a> {
     db: &'a Database,
     records: Vec<Record>,
     by_ordinal: HashMap<u32, usize>,
-    groups: HashMap<String, Vec<String>>,
+    /// Alias group members by id; empty when the id has no group.
+    groups: HashMap<String, Rc<[String]>>,
 }
 
 impl Ctx<'_> {
@@ -166,17 +170,27 @@ impl Ctx<'_> {
         Ok(i)
     }
 
-    fn group(&mut self, id: &str) -> Result<Vec<String>, DbError> {
+    fn group(&mut self, id: &str) -> Result<Rc<[String]>, DbError> {
         if let Some(g) = self.groups.get(id) {
             return Ok(g.clone());
         }
-        let g = self
+        let g: Rc<[String]> = self
             .db
             .alias_group(id)?
             .map(|g| g.members)
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .into();
         self.groups.insert(id.to_owned(), g.clone());
         Ok(g)
+    }
+
+    /// The record with this id, when there is one and it is not withdrawn.
+    fn live_record(&mut self, id: &str) -> Result<Option<usize>, DbError> {
+        let Some(ordinal) = self.db.ordinal(id)? else {
+            return Ok(None);
+        };
+        let i = self.record(ordinal)?;
+        Ok((!self.records[i].is_withdrawn()).then_some(i))
     }
 }
 
@@ -339,7 +353,7 @@ pub fn match_inventory_detailed(
                     });
                 }
             } else {
-                let mut keys = ctx.group(&record_id)?;
+                let mut keys = ctx.group(&record_id)?.to_vec();
                 if keys.is_empty() {
                     let record = &ctx.records[ri];
                     keys.push(record.id.clone());
@@ -607,23 +621,21 @@ fn build_finding(
     // by it (`UBUNTU-CVE-…`, `ALPINE-CVE-…`, `DEBIAN-CVE-…`) or a record with the CVE id.
     let mut all_ids: BTreeSet<String> = keys.iter().map(|k| (*k).to_owned()).collect();
     for k in &keys {
-        if !needs_more || !k.starts_with("CVE-") || ctx.db.alias_group(k)?.is_some() {
+        if !needs_more || !k.starts_with("CVE-") || !ctx.group(k)?.is_empty() {
             continue;
         }
         for prefix in CVE_RECORD_PREFIXES {
             // The group lookup reads no record block: cheap enough to probe.
-            all_ids.extend(ctx.group(&format!("{prefix}{k}"))?);
+            all_ids.extend(ctx.group(&format!("{prefix}{k}"))?.iter().cloned());
         }
     }
-    let mut enrichment: Vec<Record> = Vec::new();
+    let mut enrichment: Vec<usize> = Vec::new();
     for k in &all_ids {
         if !needs_more || contributing_ids.contains(k) {
             continue;
         }
-        if let Some(r) = ctx.db.get(k)?
-            && !r.is_withdrawn()
-        {
-            enrichment.push(r);
+        if let Some(i) = ctx.live_record(k)? {
+            enrichment.push(i);
         }
     }
     let mut related: BTreeSet<String> = all_ids
@@ -635,8 +647,8 @@ fn build_finding(
         .collect();
     let records: Vec<&Record> = contributing
         .iter()
-        .map(|&i| &ctx.records[i])
         .chain(enrichment.iter())
+        .map(|&i| &ctx.records[i])
         .collect();
     let malicious = records.iter().any(|r| r.id.starts_with("MAL-"));
     for r in &records {

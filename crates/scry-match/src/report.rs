@@ -129,9 +129,15 @@ impl FromStr for SortBy {
 /// Sorts findings, most urgent first; ties by vulnerability id then finding id, so the
 /// order is deterministic.
 pub fn sort_findings(findings: &mut [Finding], by: SortBy) {
-    findings.sort_by(|a, b| {
-        let pa = a.score_details.priority_key();
-        let pb = b.score_details.priority_key();
+    // The priority key sits in each finding's JSON score details: read it once per
+    // finding rather than twice per comparison, sort positions, then move the findings.
+    let keys: Vec<u64> = findings
+        .iter()
+        .map(|f| f.score_details.priority_key())
+        .collect();
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&i, &j| {
+        let (a, b) = (&findings[i], &findings[j]);
         let primary = match by {
             SortBy::Score => std::cmp::Ordering::Equal,
             SortBy::Severity => b.severity.cmp(&a.severity),
@@ -144,13 +150,30 @@ pub fn sort_findings(findings: &mut [Finding], by: SortBy) {
                 (b.exploit_available == YesNo::Yes).cmp(&(a.exploit_available == YesNo::Yes))
             }
         };
-        primary.then(pa.cmp(&pb)).then_with(|| {
+        primary.then(keys[i].cmp(&keys[j])).then_with(|| {
             a.package_vulnerability_details
                 .vulnerability_id
                 .cmp(&b.package_vulnerability_details.vulnerability_id)
                 .then_with(|| a.id.cmp(&b.id))
         })
     });
+    permute(findings, &order);
+}
+
+/// Rearranges `items` so that position `k` holds what was at `order[k]`.
+fn permute<T>(items: &mut [T], order: &[usize]) {
+    // `at[k]`: the original position of the item now at `k`; `pos[o]`: where the item
+    // originally at `o` is now.
+    let mut at: Vec<usize> = (0..items.len()).collect();
+    let mut pos = at.clone();
+    for (k, &want) in order.iter().enumerate() {
+        let p = pos[want];
+        items.swap(k, p);
+        let displaced = at[k];
+        at.swap(k, p);
+        pos[displaced] = p;
+        pos[want] = k;
+    }
 }
 
 impl Report {
@@ -246,5 +269,20 @@ impl Report {
         self.findings
             .iter()
             .any(|f| f.is_active() && f.severity >= threshold)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    #[test]
+    fn permute_moves_each_item_to_its_place() {
+        let mut items = ['a', 'b', 'c', 'd', 'e'];
+        permute(&mut items, &[3, 0, 4, 1, 2]);
+        assert_eq!(items, ['d', 'a', 'e', 'b', 'c']);
+        let mut items = ['a', 'b', 'c'];
+        permute(&mut items, &[2, 1, 0]);
+        assert_eq!(items, ['c', 'b', 'a']);
     }
 }

@@ -72,6 +72,11 @@ impl SectionKind {
         Self::Epss,
     ];
 
+    /// The position of this kind in [`SectionKind::ALL`].
+    pub(crate) const fn index(self) -> usize {
+        self as usize - 1
+    }
+
     pub(crate) fn from_u32(v: u32) -> Option<Self> {
         Self::ALL.into_iter().find(|k| *k as u32 == v)
     }

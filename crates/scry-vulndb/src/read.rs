@@ -2,7 +2,8 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
@@ -80,6 +81,13 @@ const BLOCK_ROW: usize = 24;
 const GROUP_ROW: usize = 8;
 const EPSS_ROW: usize = 16;
 const BLOCK_CACHE: usize = 128;
+/// EPSS look-ups answered with positioned reads before the whole section is loaded: a
+/// `db query` needs a few scores, a scan hundreds (each positioned look-up costs about
+/// twenty reads; loading the section costs about as much as a hundred look-ups).
+const EPSS_POSITIONED: u32 = 64;
+
+/// Where a section is and, once read and checked, its bytes.
+type SectionSlot = (SectionEntry, OnceLock<Vec<u8>>);
 
 /// An open advisory database. Cheap to open: only the header is read; sections load on
 /// first use and record blocks one at a time. Safe to share between threads.
@@ -88,10 +96,27 @@ pub struct Database {
     path: PathBuf,
     file: File,
     header: Header,
-    sections: HashMap<SectionKind, (SectionEntry, OnceLock<Vec<u8>>)>,
+    /// Indexed by [`SectionKind`] (kind − 1): looked up on every id comparison, so no
+    /// hashing.
+    sections: [SectionSlot; SectionKind::ALL.len()],
     meta: OnceLock<Meta>,
     kev: OnceLock<HashMap<String, KevEntry>>,
-    blocks: Mutex<Vec<(u32, std::sync::Arc<Vec<u8>>)>>,
+    blocks: Mutex<Vec<(u32, Arc<Vec<u8>>)>>,
+    /// Idle zstd decompression contexts: making one costs about as much as decompressing
+    /// a small block, so they are reused (one per thread decompressing at once).
+    decoders: Decoders,
+    /// EPSS look-ups made with positioned reads (see [`EPSS_POSITIONED`]).
+    epss_lookups: AtomicU32,
+}
+
+/// Idle zstd decompression contexts.
+#[derive(Default)]
+struct Decoders(Mutex<Vec<zstd::bulk::Decompressor<'static>>>);
+
+impl std::fmt::Debug for Decoders {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Decoders")
+    }
 }
 
 impl Database {
@@ -134,7 +159,7 @@ impl Database {
                 ),
             ));
         }
-        let mut sections = HashMap::new();
+        let mut sections: [Option<SectionSlot>; SectionKind::ALL.len()] = Default::default();
         for s in &header.sections {
             if s.offset
                 .checked_add(s.len)
@@ -145,16 +170,29 @@ impl Database {
                     format!("section {:?} lies beyond the end of the file", s.kind),
                 ));
             }
-            sections.insert(s.kind, (*s, OnceLock::new()));
+            sections[s.kind.index()] = Some((*s, OnceLock::new()));
         }
-        for kind in SectionKind::ALL {
-            if !sections.contains_key(&kind) {
-                return Err(DbError::corrupt(
-                    path,
-                    format!("section {kind:?} is missing"),
-                ));
-            }
+        if let Some(kind) = SectionKind::ALL
+            .into_iter()
+            .find(|k| sections[k.index()].is_none())
+        {
+            return Err(DbError::corrupt(
+                path,
+                format!("section {kind:?} is missing"),
+            ));
         }
+        // Every slot is filled (checked just above); the placeholder is never used.
+        let sections = SectionKind::ALL.map(|kind| {
+            sections[kind.index()].take().unwrap_or_else(|| {
+                let empty = SectionEntry {
+                    kind,
+                    offset: 0,
+                    len: 0,
+                    checksum: 0,
+                };
+                (empty, OnceLock::new())
+            })
+        });
         Ok(Self {
             path: path.to_path_buf(),
             file,
@@ -163,6 +201,8 @@ impl Database {
             meta: OnceLock::new(),
             kev: OnceLock::new(),
             blocks: Mutex::new(Vec::new()),
+            decoders: Decoders::default(),
+            epss_lookups: AtomicU32::new(0),
         })
     }
 
@@ -172,11 +212,12 @@ impl Database {
         &self.path
     }
 
+    fn entry(&self, kind: SectionKind) -> &SectionEntry {
+        &self.sections[kind.index()].0
+    }
+
     fn section(&self, kind: SectionKind) -> Result<&[u8], DbError> {
-        let (entry, cell) = self
-            .sections
-            .get(&kind)
-            .ok_or_else(|| DbError::corrupt(&self.path, format!("section {kind:?} is missing")))?;
+        let (entry, cell) = &self.sections[kind.index()];
         if let Some(bytes) = cell.get() {
             return Ok(bytes);
         }
@@ -394,12 +435,26 @@ impl Database {
     }
 
     fn id_at(&self, ordinal: u32) -> Result<&str, DbError> {
+        std::str::from_utf8(self.id_bytes_at(ordinal)?).map_err(|_| self.bad("ADVISORIES"))
+    }
+
+    /// The id bytes of an ordinal, unchecked as text: ids are compared bytewise (which
+    /// orders UTF-8 like `str` does) in the binary search.
+    fn id_bytes_at(&self, ordinal: u32) -> Result<&[u8], DbError> {
         let (adv, row, ids) = self.adv_row(ordinal)?;
         let off = read_u32(adv, row).ok_or_else(|| self.bad("ADVISORIES"))? as usize;
         let len = read_u32(adv, row + 4).ok_or_else(|| self.bad("ADVISORIES"))? as usize;
         adv.get(ids + off..ids + off + len)
-            .and_then(|b| std::str::from_utf8(b).ok())
             .ok_or_else(|| self.bad("ADVISORIES"))
+    }
+
+    /// The ordinal of the record with this id (for [`Database::record_at`]), withdrawn
+    /// or not: lets a caller decode each record once and keep it by ordinal.
+    ///
+    /// # Errors
+    /// When the ADVISORIES section is damaged.
+    pub fn ordinal(&self, id: &str) -> Result<Option<u32>, DbError> {
+        self.ordinal_of(id)
     }
 
     fn ordinal_of(&self, id: &str) -> Result<Option<u32>, DbError> {
@@ -408,7 +463,7 @@ impl Database {
         let (mut lo, mut hi) = (0u32, n);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match self.id_at(mid)?.cmp(id) {
+            match self.id_bytes_at(mid)?.cmp(id.as_bytes()) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return Ok(Some(mid)),
@@ -445,7 +500,7 @@ impl Database {
         })
     }
 
-    fn block(&self, index: u32) -> Result<std::sync::Arc<Vec<u8>>, DbError> {
+    fn block(&self, index: u32) -> Result<Arc<Vec<u8>>, DbError> {
         if let Ok(cache) = self.blocks.lock()
             && let Some((_, b)) = cache.iter().find(|(i, _)| *i == index)
         {
@@ -461,10 +516,7 @@ impl Database {
         let clen = read_u32(table, row + 8).ok_or_else(|| self.bad("BLOCK_TABLE"))? as usize;
         let ulen = read_u32(table, row + 12).ok_or_else(|| self.bad("BLOCK_TABLE"))? as usize;
         let sum = read_u64(table, row + 16).ok_or_else(|| self.bad("BLOCK_TABLE"))?;
-        let (blocks, _) = self
-            .sections
-            .get(&SectionKind::Blocks)
-            .ok_or_else(|| self.bad("BLOCKS"))?;
+        let blocks = self.entry(SectionKind::Blocks);
         if off + clen as u64 > blocks.len {
             return Err(self.bad("BLOCK_TABLE"));
         }
@@ -478,18 +530,32 @@ impl Database {
                 format!("record block {index} checksum mismatch"),
             ));
         }
-        let data = zstd::bulk::decompress(&compressed, ulen).map_err(|e| {
+        let data = self.decompress(&compressed, ulen).map_err(|e| {
             DbError::corrupt(
                 &self.path,
                 format!("record block {index} does not decompress: {e}"),
             )
         })?;
-        let data = std::sync::Arc::new(data);
+        let data = Arc::new(data);
         if let Ok(mut cache) = self.blocks.lock() {
             if cache.len() >= BLOCK_CACHE {
                 cache.remove(0);
             }
             cache.push((index, data.clone()));
+        }
+        Ok(data)
+    }
+
+    /// Decompresses one block with an idle decompression context (or a new one).
+    fn decompress(&self, compressed: &[u8], ulen: usize) -> std::io::Result<Vec<u8>> {
+        let idle = self.decoders.0.lock().ok().and_then(|mut d| d.pop());
+        let mut decoder = match idle {
+            Some(d) => d,
+            None => zstd::bulk::Decompressor::new()?,
+        };
+        let data = decoder.decompress(compressed, ulen)?;
+        if let Ok(mut d) = self.decoders.0.lock() {
+            d.push(decoder);
         }
         Ok(data)
     }
@@ -580,13 +646,15 @@ impl Database {
         let Some(key) = cve_key(cve) else {
             return Ok(None);
         };
-        // Binary search with small positioned reads: a scan needs a few scores, and
+        if self.sections[SectionKind::Epss.index()].1.get().is_some()
+            || self.epss_lookups.fetch_add(1, AtomicOrdering::Relaxed) >= EPSS_POSITIONED
+        {
+            return self.epss_loaded(cve, key);
+        }
+        // Binary search with small positioned reads: a query needs a few scores, and
         // loading the whole 5 MiB section would dominate start-up. (`verify` checks the
         // section's checksum as a whole.)
-        let (entry, _) = self
-            .sections
-            .get(&SectionKind::Epss)
-            .ok_or_else(|| self.bad("EPSS"))?;
+        let entry = self.entry(SectionKind::Epss);
         let read = |at: u64, buf: &mut [u8]| -> Result<(), DbError> {
             if at + buf.len() as u64 > entry.len {
                 return Err(self.bad("EPSS"));
@@ -613,23 +681,50 @@ impl Database {
             match k.cmp(&key) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => {
-                    let probability = read_f32(&row, 8).ok_or_else(|| self.bad("EPSS"))?;
-                    let percentile = read_f32(&row, 12).ok_or_else(|| self.bad("EPSS"))?;
-                    if !(0.0..=1.0).contains(&probability) || !(0.0..=1.0).contains(&percentile) {
-                        return Err(DbError::corrupt(
-                            &self.path,
-                            format!("EPSS row of {cve} is out of range"),
-                        ));
-                    }
-                    return Ok(Some(EpssScore {
-                        probability,
-                        percentile,
-                    }));
-                }
+                std::cmp::Ordering::Equal => return self.epss_row(cve, &row).map(Some),
             }
         }
         Ok(None)
+    }
+
+    /// [`Database::epss`] on the whole section, read (and its checksum checked) once.
+    fn epss_loaded(&self, cve: &str, key: CveKey) -> Result<Option<EpssScore>, DbError> {
+        let e = self.section(SectionKind::Epss)?;
+        let n = read_u32(e, 0).ok_or_else(|| self.bad("EPSS"))? as usize;
+        if 4 + n * EPSS_ROW != e.len() {
+            return Err(self.bad("EPSS"));
+        }
+        let (mut lo, mut hi) = (0usize, n);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let row = &e[4 + mid * EPSS_ROW..4 + (mid + 1) * EPSS_ROW];
+            let k = (
+                read_u16(row, 0).ok_or_else(|| self.bad("EPSS"))?,
+                read_u32(row, 4).ok_or_else(|| self.bad("EPSS"))?,
+            );
+            match k.cmp(&key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return self.epss_row(cve, row).map(Some),
+            }
+        }
+        Ok(None)
+    }
+
+    /// The score in an EPSS row, checked to be in range.
+    fn epss_row(&self, cve: &str, row: &[u8]) -> Result<EpssScore, DbError> {
+        let probability = read_f32(row, 8).ok_or_else(|| self.bad("EPSS"))?;
+        let percentile = read_f32(row, 12).ok_or_else(|| self.bad("EPSS"))?;
+        if !(0.0..=1.0).contains(&probability) || !(0.0..=1.0).contains(&percentile) {
+            return Err(DbError::corrupt(
+                &self.path,
+                format!("EPSS row of {cve} is out of range"),
+            ));
+        }
+        Ok(EpssScore {
+            probability,
+            percentile,
+        })
     }
 
     pub(crate) fn epss_entries(&self) -> Result<Vec<(CveKey, EpssScore)>, DbError> {
