@@ -432,6 +432,8 @@ pub(crate) struct Simple {
     pub(crate) name: &'static str,
     pub(crate) wants: fn(&str) -> bool,
     pub(crate) parse: fn(&str, &[u8], &Limits) -> Result<Found, CatalogError>,
+    /// The streaming reader, for catalogers that need only a little of each file.
+    pub(crate) scan: Option<fn() -> Box<dyn crate::Scan>>,
 }
 
 impl Cataloger for Simple {
@@ -446,6 +448,10 @@ impl Cataloger for Simple {
     fn parse(&self, path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, CatalogError> {
         (self.parse)(path, bytes, limits)
     }
+
+    fn scan(&self) -> Option<Box<dyn crate::Scan>> {
+        self.scan.map(|f| f())
+    }
 }
 
 /// Boxes a [`Simple`] cataloger.
@@ -454,7 +460,27 @@ pub(crate) fn simple(
     wants: fn(&str) -> bool,
     parse: fn(&str, &[u8], &Limits) -> Result<Found, CatalogError>,
 ) -> Box<dyn Cataloger> {
-    Box::new(Simple { name, wants, parse })
+    Box::new(Simple {
+        name,
+        wants,
+        parse,
+        scan: None,
+    })
+}
+
+/// Boxes a [`Simple`] cataloger that also reads files as streams.
+pub(crate) fn streaming(
+    name: &'static str,
+    wants: fn(&str) -> bool,
+    parse: fn(&str, &[u8], &Limits) -> Result<Found, CatalogError>,
+    scan: fn() -> Box<dyn crate::Scan>,
+) -> Box<dyn Cataloger> {
+    Box::new(Simple {
+        name,
+        wants,
+        parse,
+        scan: Some(scan),
+    })
 }
 
 #[cfg(test)]

@@ -83,7 +83,38 @@ pub trait Cataloger: Send + Sync {
     /// When the file as a whole is unreadable (entries that are merely malformed become
     /// warnings in [`Found`]).
     fn parse(&self, path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, CatalogError>;
+    /// A streaming reader for the files this cataloger wants, when it needs only a little
+    /// of each (the build info of a binary): the driver then hands it the file chunk by
+    /// chunk instead of reading it into memory. `None` (the default): use [`Cataloger::parse`].
+    fn scan(&self) -> Option<Box<dyn Scan>> {
+        None
+    }
 }
+
+/// What a [`Scan`] concluded at the end of a file.
+#[derive(Debug)]
+pub enum Scanned {
+    /// What [`Cataloger::parse`] would have returned for the whole file.
+    Found(Result<Found, CatalogError>),
+    /// The file needs random access (a section found through the section table): the
+    /// driver must hand the whole file to [`Cataloger::parse`] instead.
+    NeedWhole,
+}
+
+/// One file seen as a stream, for [`Cataloger::scan`]. Its verdict must equal what
+/// [`Cataloger::parse`] returns for the same bytes, or ask for them ([`Scanned::NeedWhole`]).
+pub trait Scan {
+    /// Takes the next chunk of the file. Every chunk but the last is at least
+    /// [`SCAN_CHUNK`] bytes long. Returns `false` once the rest of the file cannot
+    /// change the verdict (the driver may then stop reading).
+    fn update(&mut self, chunk: &[u8]) -> bool;
+    /// The verdict once the file ended (or `update` returned `false`). `path` names the
+    /// file in errors.
+    fn finish(self: Box<Self>, path: &str, limits: &Limits) -> Scanned;
+}
+
+/// The least size of a chunk handed to [`Scan::update`] (the last one excepted).
+pub const SCAN_CHUNK: usize = 64 * 1024;
 
 /// Every cataloger scry has.
 #[must_use]

@@ -3,10 +3,10 @@
 //! wanted symlink (`etc/os-release -> ../usr/lib/os-release`) is resolved inside the root.
 
 use std::fs::{self, File, Metadata};
-use std::io::Read;
+use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use crate::sink::Sink;
+use crate::sink::{Sink, Streamed};
 use crate::{ImageError, Options, WalkLimits, path};
 
 /// Opens a regular file without blocking on a fifo swapped in behind our back, and
@@ -152,7 +152,24 @@ pub(crate) fn read_into(
             return Ok(());
         }
     };
-    let mut file: Box<dyn Read> = Box::new(file);
+    let mut file = file;
+    if let Some(scanners) = sink.scanners(as_path) {
+        // Binaries: streamed through, never held; read whole only when a cataloger
+        // asks (a section to find through the section table).
+        match sink.stream(as_path, None, &input, meta.len(), &mut file, scanners) {
+            Ok(Streamed::Done) => return Ok(()),
+            Ok(Streamed::NeedWhole) => {
+                if let Err(e) = file.seek(SeekFrom::Start(0)) {
+                    sink.warn(format!("{}: {e}; not read", abs.display()));
+                    return Ok(());
+                }
+            }
+            Err(e) => {
+                sink.warn(format!("{}: {e}; not read", abs.display()));
+                return Ok(());
+            }
+        }
+    }
     match sink.read(as_path, &input, meta.len(), &mut file) {
         Ok(Some(bytes)) => sink.feed(as_path, None, &bytes),
         Ok(None) => {}

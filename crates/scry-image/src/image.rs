@@ -800,10 +800,18 @@ pub(crate) fn walk(
         let rank = u32::try_from(n - 1 - i).unwrap_or(u32::MAX);
         stream(&store, layer, rank, &mut walk, limits, None)?;
     }
-    for (rank, want) in walk.links() {
-        let i = n - 1 - rank as usize;
-        if let Some(layer) = resolved.layers.get(i) {
-            stream(&store, layer, rank, &mut walk, limits, Some(want))?;
+    // Links to files already passed, then (a second round at most) files a streaming
+    // cataloger needs whole.
+    loop {
+        let refetch = walk.links();
+        if refetch.is_empty() {
+            break;
+        }
+        for (rank, want) in refetch {
+            let i = n - 1 - rank as usize;
+            if let Some(layer) = resolved.layers.get(i) {
+                stream(&store, layer, rank, &mut walk, limits, Some(want))?;
+            }
         }
     }
     Ok(resolved.digest)

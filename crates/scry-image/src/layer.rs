@@ -1,6 +1,6 @@
 //! One pass over an image's layers, top-down, handing visible files to the sink.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 
 use tar::EntryType;
@@ -8,7 +8,7 @@ use tar::EntryType;
 use crate::meter::{Meter, drain};
 use crate::overlay::{Kind, Overlay, Seen};
 use crate::path;
-use crate::sink::Sink;
+use crate::sink::{Scanners, Sink, Streamed};
 use crate::{ImageError, WalkLimits};
 
 /// A wanted symlink: read its target's content under its own path.
@@ -37,6 +37,11 @@ pub(crate) struct LayerWalk<'s, 'a> {
     hardlinks: Vec<(u32, String, String)>,
     /// The layer name (diff ID) by rank, for packages found in refetched files.
     layer_names: HashMap<u32, String>,
+    /// Files a streaming cataloger needs whole (rare: a binary with a `.dep-v0`
+    /// section), read again after the pass.
+    whole: Refetch,
+    /// The entries of `whole`, by rank: never streamed again.
+    whole_names: HashSet<(u32, String)>,
     non_utf8: u64,
     buf: Vec<u8>,
 }
@@ -53,6 +58,8 @@ impl<'s, 'a> LayerWalk<'s, 'a> {
             aliases: Vec::new(),
             hardlinks: Vec::new(),
             layer_names: HashMap::new(),
+            whole: Refetch::new(),
+            whole_names: HashSet::new(),
             non_utf8: 0,
             buf: vec![0; 256 * 1024],
         }
@@ -162,9 +169,47 @@ impl<'s, 'a> LayerWalk<'s, 'a> {
                     let aliases = self.pending.remove(&name);
                     let wanted = self.sink.wants(&name);
                     if wanted || aliases.is_some() {
+                        // The paths this content is fed as: its own, then links to it.
+                        let mut paths: Vec<String> = Vec::new();
+                        if wanted {
+                            paths.push(name.clone());
+                        }
+                        for &i in aliases.iter().flatten() {
+                            if let Some(a) = self.aliases.get(i) {
+                                paths.push(a.path.clone());
+                            }
+                        }
+                        let scanners = if sparse { None } else { self.scanners(&paths) };
                         if sparse {
                             self.sink
                                 .warn(format!("{input}: {name} is a sparse entry; not read"));
+                        } else if let Some(scanners) = scanners {
+                            // Binaries: streamed through, never held.
+                            let size = entry.size();
+                            // As for a whole read: a link to a file too large is tried
+                            // (and warned about) once more after the pass.
+                            if size <= self.sink.max_file_bytes() {
+                                for &i in aliases.iter().flatten() {
+                                    if let Some(a) = self.aliases.get_mut(i) {
+                                        a.done = true;
+                                    }
+                                }
+                            }
+                            let as_paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+                            let streamed = self
+                                .sink
+                                .stream_as(
+                                    &as_paths,
+                                    Some(layer),
+                                    input,
+                                    size,
+                                    &mut entry,
+                                    scanners,
+                                )
+                                .map_err(|e| meter.error(&e))?;
+                            if streamed == Streamed::NeedWhole {
+                                self.need_whole(rank, &name, paths);
+                            }
                         } else {
                             let size = entry.size();
                             let bytes = self
@@ -240,12 +285,13 @@ impl<'s, 'a> LayerWalk<'s, 'a> {
     /// After every layer: settles wanted links. Returns the files to read again, by layer
     /// rank (targets met before their link, hard links).
     pub(crate) fn links(&mut self) -> Refetch {
-        let mut out = Refetch::new();
+        let mut out = std::mem::take(&mut self.whole);
         if self.non_utf8 > 0 {
             self.sink.warn(format!(
                 "{} entries with names that are not UTF-8 were skipped",
                 self.non_utf8
             ));
+            self.non_utf8 = 0;
         }
         let hops = self.limits.max_symlink_hops;
         for a in std::mem::take(&mut self.aliases) {
@@ -291,6 +337,28 @@ impl<'s, 'a> LayerWalk<'s, 'a> {
         out
     }
 
+    /// Schedules entry `name` of layer `rank` to be read again whole, fed as `paths`.
+    fn need_whole(&mut self, rank: u32, name: &str, paths: Vec<String>) {
+        self.whole_names.insert((rank, name.to_owned()));
+        self.whole
+            .entry(rank)
+            .or_default()
+            .entry(name.to_owned())
+            .or_default()
+            .extend(paths);
+    }
+
+    /// Streaming readers for one file fed as every one of `paths`, when each has them.
+    fn scanners(&self, paths: &[String]) -> Option<Scanners> {
+        let mut out = Vec::new();
+        for (p, path) in paths.iter().enumerate() {
+            for (i, s) in self.sink.scanners(path)? {
+                out.push((p, i, s));
+            }
+        }
+        Some(out)
+    }
+
     /// Reads the entries named in `want` from layer `rank` (visible or not: a hard link
     /// reads its layer's copy) and feeds them; stops when all are found.
     pub(crate) fn refetch<R: Read>(
@@ -318,13 +386,39 @@ impl<'s, 'a> LayerWalk<'s, 'a> {
             let name = std::str::from_utf8(&entry.path_bytes())
                 .ok()
                 .and_then(path::normalize);
-            let paths = match name {
+            let paths = match &name {
                 Some(n) if matches!(kind, EntryType::Regular | EntryType::Continuous) => {
-                    want.remove(&n)
+                    want.remove(n)
                 }
                 _ => None,
             };
-            if let Some(paths) = paths {
+            let scanners = match (&paths, &name) {
+                (Some(paths), Some(n)) if !self.whole_names.contains(&(rank, n.clone())) => {
+                    self.scanners(paths)
+                }
+                _ => None,
+            };
+            if let (Some(paths), Some(scanners)) = (&paths, scanners) {
+                // Links to binaries: streamed through, like the binaries themselves.
+                let size = entry.size();
+                let as_paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+                let streamed = self
+                    .sink
+                    .stream_as(
+                        &as_paths,
+                        layer.as_deref(),
+                        &input,
+                        size,
+                        &mut entry,
+                        scanners,
+                    )
+                    .map_err(|e| meter.error(&e))?;
+                if streamed == Streamed::NeedWhole
+                    && let Some(n) = name
+                {
+                    self.need_whole(rank, &n, paths.clone());
+                }
+            } else if let Some(paths) = paths {
                 let size = entry.size();
                 let bytes = self
                     .sink

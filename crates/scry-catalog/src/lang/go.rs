@@ -13,20 +13,24 @@
 //!   sentinels are stripped. Before 1.18 the header holds two pointers to Go string
 //!   headers, resolved through the binary's sections (ELF, PE, Mach-O). The main
 //!   module's `(devel)` version is not a version.
+//! - Binaries are big, and the build info is a few KiB: the cataloger streams
+//!   ([`Cataloger::scan`](crate::Cataloger::scan)), keeping only the bytes from the first
+//!   header on until both strings are complete. Only the pre-1.18 pointer format, which
+//!   needs the sections, asks for the whole file.
 
 use std::collections::HashMap;
 
 use object::{Object, ObjectSection};
 use scry_core::{DependencyKind, EcosystemKind, PackageManager};
 
-use super::{Collector, file_name, simple, text};
-use crate::lang::rust::{is_binary, maybe_binary};
-use crate::{CatalogError, Cataloger, Found, Limits};
+use super::{Collector, file_name, simple, streaming, text};
+use crate::lang::rust::{Seeker, is_binary, maybe_binary};
+use crate::{CatalogError, Cataloger, Found, Limits, Scan, Scanned};
 
 pub(super) fn catalogers() -> Vec<Box<dyn Cataloger>> {
     vec![
         simple("go-mod", |p| file_name(p) == "go.mod", parse_go_mod),
-        simple("go-binary", maybe_binary, parse_go_binary),
+        streaming("go-binary", maybe_binary, parse_go_binary, GoScan::boxed),
     ]
 }
 
@@ -217,52 +221,143 @@ fn pointer_strings<'d>(
     Some((version, modinfo))
 }
 
+/// Whether a build info header (from the magic on) uses the inline format (Go >= 1.18).
+fn inline_format(header: &[u8]) -> bool {
+    header.get(15).copied().unwrap_or(0) & 0x2 != 0
+}
+
+/// The length of an inline-format header with both strings, once `header` holds it all.
+fn inline_len(header: &[u8]) -> Option<usize> {
+    let body = header.get(32..)?;
+    let (len, used) = uvarint(body)?;
+    let end = used.checked_add(usize::try_from(len).ok()?)?;
+    let (len2, used2) = uvarint(body.get(end..)?)?;
+    let end = end
+        .checked_add(used2)?
+        .checked_add(usize::try_from(len2).ok()?)?;
+    (body.len() >= end).then_some(32 + end)
+}
+
+/// The packages of an inline-format header (Go >= 1.18).
+fn parse_inline(path: &str, header: &[u8], limits: &Limits) -> Result<Found, CatalogError> {
+    let c = Collector::new(path, EcosystemKind::Go, PackageManager::Gobinary, limits);
+    let body = header.get(32..).unwrap_or(&[]);
+    let bad = || CatalogError::new(path, "Go build info: truncated strings");
+    let (version, used) = varint_string(body).ok_or_else(bad)?;
+    let (modinfo, _) = varint_string(&body[used..]).ok_or_else(bad)?;
+    Ok(go_packages(c, version, modinfo))
+}
+
 fn parse_go_binary(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, CatalogError> {
     if !is_binary(bytes) {
         return Ok(Found::default());
     }
-    let Some(at) = bytes.windows(MAGIC.len()).position(|w| w == MAGIC) else {
+    let Some(at) = memchr::memmem::find(bytes, MAGIC) else {
         return Ok(Found::default());
     };
-    let mut c = Collector::new(path, EcosystemKind::Go, PackageManager::Gobinary, limits);
     let header = &bytes[at..];
-    let flags = header.get(15).copied().unwrap_or(0);
-    let (version, modinfo): (Vec<u8>, Vec<u8>) = if flags & 0x2 == 0 {
-        // Go < 1.18: pointers to string headers, resolved through the sections.
-        let Ok(file) = object::File::parse(bytes) else {
-            c.warn("Go build info in the pointer format, but the binary's sections are unreadable");
-            return Ok(c.finish());
-        };
-        let sections: Vec<(u64, &[u8])> = file
-            .sections()
-            .filter_map(|s| Some((s.address(), s.data().ok()?)))
-            .filter(|(_, d)| !d.is_empty())
-            .collect();
-        let read_at = |addr: u64, len: usize| -> Option<&[u8]> {
-            sections.iter().find_map(|&(start, data)| {
-                let off = usize::try_from(addr.checked_sub(start)?).ok()?;
-                data.get(off..off.checked_add(len)?)
-            })
-        };
-        match pointer_strings(header, read_at) {
-            Some((v, m)) => (v, m),
-            None => {
-                c.warn("Go build info in the pointer format: pointers lead nowhere");
-                return Ok(c.finish());
+    if inline_format(header) {
+        return parse_inline(path, header, limits);
+    }
+    let mut c = Collector::new(path, EcosystemKind::Go, PackageManager::Gobinary, limits);
+    // Go < 1.18: pointers to string headers, resolved through the sections.
+    let Ok(file) = object::File::parse(bytes) else {
+        c.warn("Go build info in the pointer format, but the binary's sections are unreadable");
+        return Ok(c.finish());
+    };
+    let sections: Vec<(u64, &[u8])> = file
+        .sections()
+        .filter_map(|s| Some((s.address(), s.data().ok()?)))
+        .filter(|(_, d)| !d.is_empty())
+        .collect();
+    let read_at = |addr: u64, len: usize| -> Option<&[u8]> {
+        sections.iter().find_map(|&(start, data)| {
+            let off = usize::try_from(addr.checked_sub(start)?).ok()?;
+            data.get(off..off.checked_add(len)?)
+        })
+    };
+    let Some((version, modinfo)) = pointer_strings(header, read_at) else {
+        c.warn("Go build info in the pointer format: pointers lead nowhere");
+        return Ok(c.finish());
+    };
+    Ok(go_packages(c, &version, &modinfo))
+}
+
+/// The streaming side of `go-binary`: keeps the bytes from the first build info header
+/// on, until its two strings are complete.
+struct GoScan {
+    started: bool,
+    seeker: Seeker,
+    /// From the magic on, once met.
+    header: Option<Vec<u8>>,
+    done: bool,
+}
+
+impl GoScan {
+    fn boxed() -> Box<dyn Scan> {
+        Box::new(Self {
+            started: false,
+            seeker: Seeker::new(MAGIC),
+            header: None,
+            done: false,
+        })
+    }
+}
+
+impl Scan for GoScan {
+    fn update(&mut self, chunk: &[u8]) -> bool {
+        if self.done {
+            return false;
+        }
+        if !self.started {
+            self.started = true;
+            if !is_binary(chunk) {
+                self.done = true;
+                return false;
             }
         }
-    } else {
-        let body = header.get(32..).unwrap_or(&[]);
-        let bad = || CatalogError::new(path, "Go build info: truncated strings");
-        let (version, used) = varint_string(body).ok_or_else(bad)?;
-        let (modinfo, _) = varint_string(&body[used..]).ok_or_else(bad)?;
-        (version.to_vec(), modinfo.to_vec())
-    };
-    let version = String::from_utf8_lossy(&version);
+        let header = match &mut self.header {
+            Some(h) => {
+                h.extend_from_slice(chunk);
+                h
+            }
+            None => match self.seeker.feed(chunk) {
+                Some(h) => self.header.insert(h),
+                None => return true,
+            },
+        };
+        if header.len() < 16 {
+            return true;
+        }
+        if !inline_format(header) {
+            // The pointer format: `finish` asks for the whole file.
+            self.done = true;
+            return false;
+        }
+        if let Some(n) = inline_len(header) {
+            header.truncate(n);
+            self.done = true;
+            return false;
+        }
+        true
+    }
+
+    fn finish(self: Box<Self>, path: &str, limits: &Limits) -> Scanned {
+        match &self.header {
+            None => Scanned::Found(Ok(Found::default())),
+            Some(h) if inline_format(h) => Scanned::Found(parse_inline(path, h, limits)),
+            Some(_) => Scanned::NeedWhole,
+        }
+    }
+}
+
+/// The packages named by the Go version and module info strings of a build info.
+fn go_packages(mut c: Collector<'_>, version: &[u8], modinfo: &[u8]) -> Found {
+    let version = String::from_utf8_lossy(version);
     let modinfo = if modinfo.len() >= 33 {
         &modinfo[16..modinfo.len() - 16]
     } else {
-        &modinfo[..]
+        modinfo
     };
     let modinfo = String::from_utf8_lossy(modinfo);
     // (path, version) of each dep; `=>` replaces the previous one.
@@ -332,7 +427,7 @@ fn parse_go_binary(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found, C
     {
         c.add("stdlib", v, None);
     }
-    Ok(c.finish())
+    c.finish()
 }
 
 #[cfg(test)]
@@ -363,5 +458,55 @@ mod tests {
         assert_eq!(m, b"mod");
         let nowhere = |_: u64, _: usize| -> Option<&[u8]> { None };
         assert!(pointer_strings(&header, nowhere).is_none());
+    }
+}
+
+#[cfg(test)]
+mod scan_tests {
+    use super::*;
+
+    /// A fake binary with an inline (Go >= 1.18) build info header.
+    fn binary() -> Vec<u8> {
+        let mut b = b"\x7fELF".to_vec();
+        b.resize(100, 0);
+        b.extend_from_slice(MAGIC);
+        b.extend_from_slice(&[8, 2]);
+        b.resize(100 + 32, 0);
+        let version = b"go1.22.1";
+        let mut modinfo = vec![b'x'; 16];
+        modinfo.extend_from_slice(b"mod\tex.com/m\t(devel)\t\ndep\tgithub.com/a/b\tv1.2.3\th1:x\n");
+        modinfo.extend_from_slice(&[b'y'; 16]);
+        for s in [&version[..], &modinfo[..]] {
+            b.push(u8::try_from(s.len()).expect("short"));
+            b.extend_from_slice(s);
+        }
+        b.extend_from_slice(&[0; 50]);
+        b
+    }
+
+    /// Streamed in two chunks split anywhere after the magic bytes, the verdict is what
+    /// `parse` says of the whole file.
+    #[test]
+    fn streaming_matches_parse() {
+        let b = binary();
+        let limits = Limits::default();
+        let whole = parse_go_binary("bin", &b, &limits).expect("parses");
+        let names = |f: &Found| {
+            f.packages
+                .iter()
+                .map(|p| format!("{}@{}", p.name, p.version))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&whole), ["github.com/a/b@v1.2.3", "stdlib@1.22.1"]);
+        for split in 4..b.len() {
+            let mut s = GoScan::boxed();
+            if s.update(&b[..split]) {
+                s.update(&b[split..]);
+            }
+            match s.finish("bin", &limits) {
+                Scanned::Found(Ok(f)) => assert_eq!(names(&f), names(&whole), "split {split}"),
+                other => panic!("split {split}: {other:?}"),
+            }
+        }
     }
 }

@@ -11,6 +11,11 @@
 //!   [`DependencyKind::Dev`].
 //! - Binaries are recognised by path only loosely (no extension, `.exe`, `.so`, `.dll`,
 //!   `.dylib`); `parse` checks the magic first and returns nothing for other files.
+//! - Binaries are big (a `node` is 100 MB) and the section table that locates `.dep-v0`
+//!   sits at the end of an ELF file, after the data. So the cataloger streams
+//!   ([`Cataloger::scan`](crate::Cataloger::scan)): a section named `.dep-v0` (or Mach-O's
+//!   `__dep_v0`) has that name somewhere in the file, so a binary without those bytes has
+//!   none and is done with; only a binary that has them is read whole.
 
 use std::io::Read;
 
@@ -18,8 +23,8 @@ use object::{Object, ObjectSection};
 use scry_core::{DependencyKind, EcosystemKind, PackageManager};
 use serde_json::Value;
 
-use super::{Collector, file_name, simple, toml_table, tstr};
-use crate::{CatalogError, Cataloger, Found, Limits};
+use super::{Collector, file_name, simple, streaming, toml_table, tstr};
+use crate::{CatalogError, Cataloger, Found, Limits, Scan, Scanned};
 
 pub(super) fn catalogers() -> Vec<Box<dyn Cataloger>> {
     vec![
@@ -28,8 +33,103 @@ pub(super) fn catalogers() -> Vec<Box<dyn Cataloger>> {
             |p| file_name(p) == "Cargo.lock",
             parse_cargo_lock,
         ),
-        simple("rust-auditable", maybe_binary, parse_auditable),
+        streaming(
+            "rust-auditable",
+            maybe_binary,
+            parse_auditable,
+            AuditableScan::boxed,
+        ),
     ]
+}
+
+/// Finds the first occurrence of a needle in a file handed over chunk by chunk.
+pub(crate) struct Seeker {
+    finder: memchr::memmem::Finder<'static>,
+    /// The last `needle.len() - 1` bytes seen (a match may straddle two chunks).
+    carry: Vec<u8>,
+}
+
+impl Seeker {
+    pub(crate) fn new(needle: &'static [u8]) -> Self {
+        Self {
+            finder: memchr::memmem::Finder::new(needle),
+            carry: Vec::new(),
+        }
+    }
+
+    /// The bytes from the first match to the end of `chunk`, once the needle is met.
+    pub(crate) fn feed(&mut self, chunk: &[u8]) -> Option<Vec<u8>> {
+        let keep = self.finder.needle().len().saturating_sub(1);
+        let carried = self.carry.len();
+        let mut joined = std::mem::take(&mut self.carry);
+        joined.extend_from_slice(&chunk[..chunk.len().min(keep)]);
+        if let Some(i) = self.finder.find(&joined) {
+            let mut out = joined[i.min(carried)..carried].to_vec();
+            out.extend_from_slice(&chunk[i.saturating_sub(carried)..]);
+            return Some(out);
+        }
+        if let Some(i) = self.finder.find(chunk) {
+            return Some(chunk[i..].to_vec());
+        }
+        if chunk.len() >= keep {
+            self.carry = chunk[chunk.len() - keep..].to_vec();
+        } else {
+            joined.truncate(carried);
+            joined.extend_from_slice(chunk);
+            let cut = joined.len().saturating_sub(keep);
+            self.carry = joined.split_off(cut);
+        }
+        None
+    }
+}
+
+/// The streaming side of `rust-auditable`: a binary without the bytes `.dep-v0` or
+/// `__dep_v0` has no such section, which `parse` would look for and not find.
+struct AuditableScan {
+    started: bool,
+    elf_pe: Seeker,
+    macho: Seeker,
+    /// `Some(true)`: a section name may be there; `Some(false)`: not a binary.
+    verdict: Option<bool>,
+}
+
+impl AuditableScan {
+    fn boxed() -> Box<dyn Scan> {
+        Box::new(Self {
+            started: false,
+            elf_pe: Seeker::new(b".dep-v0"),
+            macho: Seeker::new(b"__dep_v0"),
+            verdict: None,
+        })
+    }
+}
+
+impl Scan for AuditableScan {
+    fn update(&mut self, chunk: &[u8]) -> bool {
+        if self.verdict.is_some() {
+            return false;
+        }
+        if !self.started {
+            self.started = true;
+            if !is_binary(chunk) {
+                self.verdict = Some(false);
+                return false;
+            }
+        }
+        if self.elf_pe.feed(chunk).is_some() || self.macho.feed(chunk).is_some() {
+            self.verdict = Some(true);
+            return false;
+        }
+        true
+    }
+
+    fn finish(self: Box<Self>, _path: &str, _limits: &Limits) -> Scanned {
+        if self.verdict == Some(true) {
+            Scanned::NeedWhole
+        } else {
+            Scanned::Found(Ok(Found::default()))
+        }
+    }
 }
 
 /// Whether a path may be an executable or shared library (cheap, by name).
