@@ -7,6 +7,7 @@
 
 mod cvss;
 mod db;
+mod distro_references;
 mod osv_reference;
 mod sbom;
 mod scan_formats;
