@@ -18,6 +18,9 @@
 //!   `2.0.0-beta`, unlike node-semver's and RubyGems' prerelease filters. Upper bounds
 //!   that mean "before the next major/minor" use the lowest prerelease (`2.0.0-0`) where
 //!   the syntax defines one (Cargo `^`/`~`, node-semver partials), as RustSec does.
+//!   RubyGems' `~> r` is `v >= r && v.release < r.bump`, so `~> 2.1.3` ends below every
+//!   prerelease of 2.2 (`2.2.0.rc1 < 2.2` is outside): at `2.2.A`, as no letter run sorts
+//!   below `A`.
 //! - RustSec's reading of Cargo requirements differs from Cargo in two places, and scry
 //!   follows RustSec (its export is the oracle): `=1.0` is exactly `1.0.0`, and partial
 //!   versions fill zeros (`> 1` is `> 1.0.0`, `<= 1.2` is `<= 1.2.0`).
@@ -582,8 +585,12 @@ fn gem_comparator(scheme: VersionScheme, c: &str) -> Result<VersionSet, String> 
     let (op, v) = split_op(c, &["=", "!=", ">", "<", ">=", "<=", "~>"]);
     let p = point(scheme, v)?;
     if op == "~>" {
+        // `Gem::Requirement`'s `~>` is `v >= r && v.release < r.bump`: the prereleases of
+        // the bump (`2.2.0.rc1` for `~> 2.1.3`) are outside, although they sort below
+        // `2.2`. `2.2.A` is below every one of them (`A` is the lowest letter run) except
+        // `2.2.A.A`-like versions no gem uses.
         let bump = gem_bump(v).ok_or_else(|| format!("cannot bump {v:?} for `~>`"))?;
-        let hi = point(scheme, &bump)?;
+        let hi = point(scheme, &format!("{bump}.A"))?;
         return Ok(VersionSet::interval(
             Lower::Inclusive(p),
             Upper::Exclusive(hi),
@@ -1011,8 +1018,26 @@ mod tests {
                 VersionScheme::RubyGems,
                 &["~> 2.1.3", ">= 2.2.2", "< 2.1.0"]
             ),
-            vec![vec![i("2.1.0"), f("2.1.3"), i("2.2"), f("2.2.2")]]
+            vec![vec![i("2.1.0"), f("2.1.3"), i("2.2.A"), f("2.2.2")]]
         );
+    }
+
+    #[test]
+    fn rubygems_pessimistic_leaves_out_prereleases_of_the_bump() {
+        // `Gem::Requirement.new("~> 2.1.3").satisfied_by?(Gem::Version.new("2.2.0.rc1"))`
+        // is false in RubyGems 3.3 (`v.release < r.bump`), though `2.2.0.rc1 < 2.2`.
+        let set = parse(Syntax::RubyGems, VersionScheme::RubyGems, "~> 2.1.3").expect("parses");
+        for (v, inside) in [
+            ("2.1.2", false),
+            ("2.1.3", true),
+            ("2.1.99.rc1", true),
+            ("2.2.0.rc1", false),
+            ("2.2.0.RC1", false),
+            ("2.2.a", false),
+            ("2.2", false),
+        ] {
+            assert_eq!(set.contains(&gv(v)), inside, "{v}");
+        }
     }
 
     #[test]
@@ -1228,6 +1253,17 @@ mod tests {
         Version::parse(VersionScheme::RubyGems, s).expect("generated gem versions parse")
     }
 
+    /// `Gem::Version#release` of a generated version: the segments before the first
+    /// one holding a letter.
+    fn gem_release(v: &Version) -> Version {
+        let text = v.to_string();
+        let release: Vec<&str> = text
+            .split('.')
+            .take_while(|s| s.bytes().all(|b| b.is_ascii_digit()))
+            .collect();
+        gv(&release.join("."))
+    }
+
     fn gem_satisfies(req: &[(&'static str, String)], v: &Version) -> bool {
         req.iter().all(|(op, p)| {
             let pv = gv(p);
@@ -1238,7 +1274,8 @@ mod tests {
                 "<" => *v < pv,
                 ">=" => *v >= pv,
                 "<=" => *v <= pv,
-                _ => *v >= pv && *v < gv(&gem_bump(p).expect("small numbers")),
+                // `~>`: `v >= r && v.release < r.bump`.
+                _ => *v >= pv && gem_release(v) < gv(&gem_bump(p).expect("small numbers")),
             }
         })
     }

@@ -96,7 +96,7 @@ fn spot_checks() {
     assert_eq!(
         serde_json::to_value(&r.affected[0].ranges).expect("serialises"),
         serde_json::json!([{"type": "ECOSYSTEM", "events": [
-            {"introduced": "2.1.0"}, {"fixed": "2.1.3"}, {"introduced": "2.2"}, {"fixed": "2.2.2"}
+            {"introduced": "2.1.0"}, {"fixed": "2.1.3"}, {"introduced": "2.2.A"}, {"fixed": "2.2.2"}
         ]}])
     );
     assert_eq!(
@@ -113,6 +113,8 @@ fn spot_checks() {
         ("2.1.2", true),
         ("2.1.3", false),
         ("2.1.10", false),
+        // RubyGems' `~> 2.1.3` leaves out the prereleases of 2.2 (`v.release < 2.2`).
+        ("2.2.0.rc1", true),
         ("2.2.0", true),
         ("2.2.1", true),
         ("2.2.2", false),
