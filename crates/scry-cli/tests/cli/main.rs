@@ -9,6 +9,7 @@ mod cvss;
 mod db;
 mod distro_references;
 mod osv_reference;
+mod rubysec_reference;
 mod sbom;
 mod scan_formats;
 mod scan_images;
