@@ -32,13 +32,21 @@
 //! | status | becomes |
 //! |---|---|
 //! | `released (V)` | affected, fixed `V`, `status: "released"` |
-//! | `needed`, `needs-triage`, `deferred`, `pending (V)`, `active` | affected, no fix (a pending version is not yet published) |
+//! | `pending (V)` | affected, fixed `V` (built, not yet published), `status: "pending"` |
+//! | `needed`, `needs-triage`, `deferred`, `pending`, `active` | affected, no fix |
 //! | `ignored` | affected, no fix, `status: "will_not_fix"` |
-//! | `not-affected (V?)` | `scry_statuses` `not_affected` |
+//! | `not-affected (V)` | affected below `V`, fixed `V`, `status: "fixed"` |
+//! | `not-affected`, `not-affected (reason)` | `scry_statuses` `not_affected` |
 //! | `DNE` | `scry_statuses` `does_not_exist` |
 //!
+//! A version in parentheses after `pending` or `not-affected` is read as Ubuntu's own OVAL
+//! generator reads it (`generate-oval`, `parse_package_status`): the fixed version. Sometimes
+//! it is only the version that was triaged (`not-affected (1.1.0g-2ubuntu4)` for a flaw that
+//! never touched 1.1.x); then it is the release's first version, so nothing installed from
+//! that release is below it.
+//!
 //! Traps seen in the data: `Candidate:CVE-...` without a space; `released [V]` with brackets,
-//! `released (V` without its parenthesis, `released (V))`; `released (V1, V2)` (the first
+//! `released (V` without its parenthesis, `released (V))`, `not-affected V)`; `released (V1, V2)` (the first
 //! version is the release's); `-- Tags_xen: ...` and `#...` comment lines; `Priority: medium`
 //! with a trailing tab; `Priority: untriaged` (kept as written).
 
@@ -470,6 +478,20 @@ fn parse_status(value: &str) -> Result<Parsed, String> {
                 note: None,
             }
         }
+        // `pending (V)`: V is the version that carries the fix, built but not yet published;
+        // `not-affected (V)`: versions from V on are not affected. Ubuntu's OVAL generator
+        // reads both as "fixed in V", so versions below V are affected.
+        "pending" | "not-affected" if note.as_deref().is_some_and(distro::looks_like_version) => {
+            Parsed::Affected {
+                fixed: note,
+                status: if word == "pending" {
+                    "pending"
+                } else {
+                    "fixed"
+                },
+                note: None,
+            }
+        }
         "needed" | "needs-triage" | "deferred" | "pending" | "active" => Parsed::Affected {
             fixed: None,
             status: match word {
@@ -499,12 +521,15 @@ fn parse_status(value: &str) -> Result<Parsed, String> {
     })
 }
 
-/// `(x)` → `x`, `[x]` → `x`, `(x` → `x`, `(x))` → `x`; inner brackets stay.
+/// `(x)` → `x`, `[x]` → `x`, `(x` → `x`, `(x))` → `x`, `x)` → `x`; inner brackets stay.
 fn strip_brackets(s: &str) -> &str {
     if let Some(inner) = s.strip_prefix('(') {
         inner.trim_end_matches(')').trim()
     } else if let Some(inner) = s.strip_prefix('[') {
         inner.trim_end_matches(']').trim()
+    } else if !s.contains(['(', '[']) {
+        // `not-affected 3.5.18-1ubuntu1.3)`: the opening parenthesis forgotten.
+        s.trim_end_matches([')', ']']).trim()
     } else {
         s
     }
