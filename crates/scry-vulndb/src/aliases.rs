@@ -5,6 +5,12 @@
 //! `UBUNTU-CVE-2024-1234` or `ALPINE-CVE-2024-1234`). A record with several `upstream`
 //! ids (a DSA fixing ten CVEs) is not the same as any one of them, so it joins no group.
 //! `related` never groups.
+//!
+//! Two groups that each hold a CVE, and no CVE in common, are joined only by a record that
+//! names CVEs of both itself (a GHSA listing two CVEs says they are one advisory). An id
+//! that is merely an alias of two records does not bridge them: RubySec gives
+//! CVE-2013-4287 and CVE-2013-4363 (two flaws in rubygems) the same OSVDB id, and joining
+//! them would report one under the other's name.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -40,19 +46,51 @@ pub(crate) fn group_aliases<'a>(records: impl Iterator<Item = &'a Record>) -> Ve
         i
     }
 
+    // The CVE ids of each group, kept at its root.
+    let mut cves: Vec<Vec<usize>> = Vec::new();
     for r in records {
-        let me = id_of(&r.id, &mut index, &mut parent, &mut names);
         let single_upstream = (r.upstream.len() == 1).then(|| &r.upstream[0]);
-        for other in r.aliases.iter().chain(single_upstream) {
-            let other = other.trim();
-            if other.is_empty() || other == r.id {
+        let own: Vec<&str> = std::iter::once(r.id.as_str())
+            .chain(r.aliases.iter().chain(single_upstream).map(|s| s.trim()))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let mut ids = Vec::with_capacity(own.len());
+        for s in &own {
+            let i = id_of(s, &mut index, &mut parent, &mut names);
+            if i == cves.len() {
+                // A new id: its own group, holding itself when it is a CVE.
+                cves.push(if s.starts_with("CVE-") {
+                    vec![i]
+                } else {
+                    Vec::new()
+                });
+            }
+            ids.push(i);
+        }
+        // The CVEs this record itself names (as their current groups' roots see them).
+        let named: Vec<usize> = ids
+            .iter()
+            .copied()
+            .filter(|&i| names[i].starts_with("CVE-"))
+            .collect();
+        let me = ids[0];
+        for &o in &ids[1..] {
+            let (a, b) = (find(&mut parent, me), find(&mut parent, o));
+            if a == b {
                 continue;
             }
-            let o = id_of(other, &mut index, &mut parent, &mut names);
-            let (a, b) = (find(&mut parent, me), find(&mut parent, o));
-            if a != b {
-                parent[a.max(b)] = a.min(b);
+            let conflict = !cves[a].is_empty()
+                && !cves[b].is_empty()
+                && !cves[a].iter().any(|c| cves[b].contains(c))
+                && !(cves[a].iter().any(|c| named.contains(c))
+                    && cves[b].iter().any(|c| named.contains(c)));
+            if conflict {
+                continue;
             }
+            let (root, child) = (a.min(b), a.max(b));
+            parent[child] = root;
+            let moved = std::mem::take(&mut cves[child]);
+            cves[root].extend(moved);
         }
     }
 
@@ -105,5 +143,43 @@ mod tests {
             "UBUNTU-CVE-2024-1".to_owned()
         ]));
         assert!(groups.contains(&vec!["DSA-1-1".to_owned()]));
+    }
+
+    #[test]
+    fn a_shared_alias_does_not_join_two_cves_but_a_record_naming_both_does() {
+        let recs = [
+            rec(
+                "RUBYSEC-a:CVE-2013-4287",
+                &["CVE-2013-4287", "OSVDB-97163"],
+                &[],
+            ),
+            rec(
+                "RUBYSEC-a:CVE-2013-4363",
+                &["CVE-2013-4363", "OSVDB-97163"],
+                &[],
+            ),
+            rec("GHSA-bbbb", &["CVE-2024-7", "CVE-2024-8"], &[]),
+            rec("PYSEC-2024-1", &["CVE-2024-8"], &[]),
+        ];
+        let groups = group_aliases(recs.iter());
+        let of = |id: &str| {
+            groups
+                .iter()
+                .find(|g| g.iter().any(|m| m == id))
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            of("CVE-2013-4287"),
+            ["CVE-2013-4287", "OSVDB-97163", "RUBYSEC-a:CVE-2013-4287"]
+        );
+        assert_eq!(
+            of("CVE-2013-4363"),
+            ["CVE-2013-4363", "RUBYSEC-a:CVE-2013-4363"]
+        );
+        assert_eq!(
+            of("PYSEC-2024-1"),
+            ["CVE-2024-7", "CVE-2024-8", "GHSA-bbbb", "PYSEC-2024-1"]
+        );
     }
 }
