@@ -4,12 +4,16 @@
 //! - Gemfile.lock specs sit at indent 4 under `specs:` of `GEM` and `GIT` sections (their
 //!   own dependencies at indent 6); `PATH` sections are the project's own gems and are
 //!   skipped. `name (1.13.3-x86_64-linux)` carries a platform after the first `-`
-//!   (RubyGems versions have none), which is dropped.
+//!   (RubyGems versions have none). It is kept in `arch` (every platform the lockfile
+//!   lists for that name and version, comma-separated; none when one of them is the plain
+//!   `ruby` platform), so that advisories about one platform only (RubySec's
+//!   `platform: jruby`) can be told apart; a single platform is also the purl's `platform`
+//!   qualifier.
 //! - Gems named in `DEPENDENCIES` are direct, the rest transitive.
 //! - Installed gemspecs are Ruby code; only `s.name = "x"` and `s.version = "1.0"` lines
 //!   are read, with the file name (`x-1.0.gemspec`) as fallback.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use scry_core::{DependencyKind, EcosystemKind, PackageManager};
 
@@ -41,7 +45,7 @@ fn parse_gemfile_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found
     );
     let mut section = "";
     let mut in_specs = false;
-    let mut specs: Vec<(String, String)> = Vec::new();
+    let mut specs: Vec<(String, String, Option<String>)> = Vec::new();
     // (spec index, dependency name) at indent 6 under a spec.
     let mut spec_deps: Vec<(usize, String)> = Vec::new();
     let mut direct: HashSet<String> = HashSet::new();
@@ -67,9 +71,12 @@ fn parse_gemfile_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found
                         c.warn(format!("line {}: spec `{body}` without a version", n + 1));
                         continue;
                     };
-                    let version = rest.trim_end_matches(')');
-                    let version = version.split('-').next().unwrap_or(version);
-                    specs.push((name.to_owned(), version.to_owned()));
+                    let full = rest.trim_end_matches(')');
+                    let (version, platform) = match full.split_once('-') {
+                        Some((v, p)) => (v, Some(p.to_owned())),
+                        None => (full, None),
+                    };
+                    specs.push((name.to_owned(), version.to_owned(), platform));
                 } else if indent == 6 && in_specs && !specs.is_empty() {
                     let dep = body.split(' ').next().unwrap_or(body);
                     spec_deps.push((specs.len() - 1, dep.to_owned()));
@@ -88,7 +95,15 @@ fn parse_gemfile_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found
             "not a Gemfile.lock: no `GEM` or `DEPENDENCIES` section",
         ));
     }
-    for (name, version) in &specs {
+    // Platforms per (name, version): `None` in the list stands for the plain `ruby` one.
+    let mut platforms: HashMap<(&str, &str), Vec<Option<&str>>> = HashMap::new();
+    for (name, version, platform) in &specs {
+        let list = platforms.entry((name, version)).or_default();
+        if !list.contains(&platform.as_deref()) {
+            list.push(platform.as_deref());
+        }
+    }
+    for (name, version, _) in &specs {
         let kind = if direct.is_empty() {
             None
         } else if direct.contains(name) {
@@ -96,10 +111,22 @@ fn parse_gemfile_lock(path: &str, bytes: &[u8], limits: &Limits) -> Result<Found
         } else {
             Some(DependencyKind::Transitive)
         };
-        c.add(name, version, kind);
+        if let Some(i) = c.add(name, version, kind) {
+            let list = &platforms[&(name.as_str(), version.as_str())];
+            if list.iter().all(Option::is_some) {
+                let arch: Vec<&str> = list.iter().flatten().copied().collect();
+                let p = &mut c.packages_mut()[i];
+                if let ([one], Some(purl)) = (arch.as_slice(), &mut p.purl) {
+                    // The purl spec's own example: `pkg:gem/jruby-launcher@1.1.2?platform=java`.
+                    purl.push_str("?platform=");
+                    purl.push_str(&super::purl_encode(one));
+                }
+                p.arch = Some(arch.join(","));
+            }
+        }
     }
     for (si, dep) in spec_deps {
-        let (name, version) = &specs[si];
+        let (name, version, _) = &specs[si];
         if let Some(from) = c.index_of(name, version) {
             c.edges_by_name(from, [(dep.as_str(), None)]);
         }

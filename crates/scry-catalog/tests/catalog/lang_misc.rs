@@ -50,6 +50,51 @@ fn gemfile_lock_kinds() {
     }
 }
 
+/// `nokogiri (1.13.3-x86_64-linux)`: the version without its platform, the platform in
+/// `arch`; a gem listed for the plain `ruby` platform too has none.
+#[test]
+fn gemfile_lock_keeps_platforms() {
+    let f = parse_as(
+        "gemfile-lock",
+        "Gemfile.lock",
+        &fx("lockfiles/rubygems/osv-scalibr/ruby-gemfilelock/rails.lock"),
+    )
+    .expect("parses");
+    let noko = f
+        .packages
+        .iter()
+        .find(|p| p.name == "nokogiri")
+        .expect("nokogiri");
+    assert_eq!(
+        (
+            noko.version.as_str(),
+            noko.arch.as_deref(),
+            noko.purl.as_deref()
+        ),
+        (
+            "1.13.3",
+            Some("x86_64-linux"),
+            Some("pkg:gem/nokogiri@1.13.3?platform=x86_64-linux")
+        )
+    );
+    let text = "GEM\n  remote: https://rubygems.org/\n  specs:\n    a (1.0)\n    a (1.0-java)\n    \
+                b (2.0-java)\n    b (2.0-x86_64-linux)\n\nDEPENDENCIES\n  a\n  b\n";
+    let f = scry_catalog::lang::by_name("gemfile-lock")
+        .expect("exists")
+        .parse(
+            "Gemfile.lock",
+            text.as_bytes(),
+            &scry_catalog::Limits::default(),
+        )
+        .expect("parses");
+    let arch: Vec<(&str, Option<&str>)> = f
+        .packages
+        .iter()
+        .map(|p| (p.name.as_str(), p.arch.as_deref()))
+        .collect();
+    assert_eq!(arch, [("a", None), ("b", Some("java,x86_64-linux"))]);
+}
+
 #[test]
 fn gemspec_lines_and_file_name() {
     let c = scry_catalog::lang::by_name("gemspec").expect("exists");
