@@ -22,10 +22,11 @@ use sha2::{Digest, Sha256};
 use scry_core::{Ecosystem, Inventory, Package, Severity, VersionScheme};
 use scry_cvss::Vector;
 use scry_cvss::risk::{self, Evidence, ExploitSignals, ScoreInput, Source, SourcedVector};
-use scry_osv::{Affected, RangeVerdict, Record};
+use scry_osv::{Affected, RangeVerdict};
 use scry_version::Version;
 use scry_vulndb::{Database, DbError, normalize_name};
 
+use crate::advisory::Advisory;
 use crate::finding::{
     Cvss, Epss, Finding, FindingStatus, FindingType, FixAvailable, PackageVulnerabilityDetails,
     Resource, ScoreDetailsJson, SourceRecord, VulnerablePackage, YesNo,
@@ -160,7 +161,7 @@ struct PackageFix {
 /// Decoded records (by ordinal) and alias groups (by id, empty when the id has none).
 #[derive(Default)]
 struct Cache {
-    records: HashMap<u32, Record>,
+    records: HashMap<u32, Advisory>,
     groups: HashMap<String, Arc<[String]>>,
 }
 
@@ -195,18 +196,18 @@ impl<'a> Ctx<'a> {
     }
 
     /// The record at `ordinal`, decoded on first use.
-    fn record(&mut self, ordinal: u32) -> Result<&Record, DbError> {
+    fn record(&mut self, ordinal: u32) -> Result<&Advisory, DbError> {
         if let Some(r) = self.shared.records.get(&ordinal) {
             return Ok(r);
         }
         match self.local.records.entry(ordinal) {
             Entry::Occupied(e) => Ok(e.into_mut()),
-            Entry::Vacant(e) => Ok(e.insert(self.db.record_at(ordinal)?)),
+            Entry::Vacant(e) => Ok(e.insert(self.db.record_at_as(ordinal)?)),
         }
     }
 
     /// A record [`Ctx::record`] has decoded.
-    fn decoded(&self, ordinal: u32) -> &Record {
+    fn decoded(&self, ordinal: u32) -> &Advisory {
         self.local
             .records
             .get(&ordinal)
@@ -600,7 +601,7 @@ fn affects(
 /// The fix of one package for one record's matched entries.
 fn package_fix(
     matched: &[&Affected],
-    record: &Record,
+    record: &Advisory,
     scheme: VersionScheme,
     installed: &Version,
 ) -> PackageFix {
@@ -705,7 +706,7 @@ pub(crate) fn choose_id<'a>(ids: impl IntoIterator<Item = &'a str>) -> Option<&'
 }
 
 /// The feed a record came from.
-pub(crate) fn source_of(r: &Record) -> String {
+pub(crate) fn source_of(r: &Advisory) -> String {
     if let Some(s) = str_field(r.database_specific.as_ref(), "scry_source") {
         return s.to_owned();
     }
@@ -726,7 +727,7 @@ pub(crate) fn source_of(r: &Record) -> String {
     .to_owned()
 }
 
-fn is_distro_record(r: &Record) -> bool {
+fn is_distro_record(r: &Advisory) -> bool {
     r.affected.iter().any(|a| {
         a.package
             .as_ref()
@@ -743,7 +744,7 @@ fn cvss_version(v: &Vector) -> &'static str {
     }
 }
 
-fn url_of(r: &Record) -> Option<String> {
+fn url_of(r: &Advisory) -> Option<String> {
     r.references
         .iter()
         .find(|x| x.kind == "ADVISORY")
@@ -825,7 +826,7 @@ fn build_finding(
         .filter(|k| *k != vuln_id)
         .map(str::to_owned)
         .collect();
-    let records: Vec<&Record> = contributing
+    let records: Vec<&Advisory> = contributing
         .iter()
         .chain(enrichment.iter())
         .map(|&o| ctx.decoded(o))
