@@ -8,6 +8,7 @@
 
 use std::collections::BTreeSet;
 use std::hint::black_box;
+use std::num::NonZeroUsize;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -155,6 +156,14 @@ fn bench(c: &mut Criterion) {
     );
     c.bench_function("match 1000 packages, full database", |bench| {
         bench.iter(|| match_inventory_detailed(black_box(&inv), &db, &opts).expect("matches"));
+    });
+    // The same on the calling thread only (the default uses every core).
+    let one = MatchOptions {
+        threads: Some(NonZeroUsize::MIN),
+        ..MatchOptions::default()
+    };
+    c.bench_function("match 1000 packages, full database, one thread", |bench| {
+        bench.iter(|| match_inventory_detailed(black_box(&inv), &db, &one).expect("matches"));
     });
 }
 

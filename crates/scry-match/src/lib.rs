@@ -39,6 +39,7 @@
 //!   findings of their own kind (`PACKAGE_VULNERABILITY`, severity `CRITICAL`, title
 //!   ending "(malicious package)", `malicious: true`).
 
+mod advisory;
 mod finding;
 mod matcher;
 mod policy;

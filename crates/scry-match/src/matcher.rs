@@ -8,9 +8,12 @@
 //!   a record naming several `upstream` ids yields one hit per upstream id).
 //! - A version or event that does not parse gives a [`MatchWarning`] and no finding.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
-use std::rc::Rc;
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -19,10 +22,11 @@ use sha2::{Digest, Sha256};
 use scry_core::{Ecosystem, Inventory, Package, Severity, VersionScheme};
 use scry_cvss::Vector;
 use scry_cvss::risk::{self, Evidence, ExploitSignals, ScoreInput, Source, SourcedVector};
-use scry_osv::{Affected, RangeVerdict, Record};
+use scry_osv::{Affected, RangeVerdict};
 use scry_version::Version;
 use scry_vulndb::{Database, DbError, normalize_name};
 
+use crate::advisory::Advisory;
 use crate::finding::{
     Cvss, Epss, Finding, FindingStatus, FindingType, FixAvailable, PackageVulnerabilityDetails,
     Resource, ScoreDetailsJson, SourceRecord, VulnerablePackage, YesNo,
@@ -46,6 +50,10 @@ pub struct MatchOptions {
     /// Environmental evidence applied to every finding's score (network exposure,
     /// security requirements). Unknown by default.
     pub evidence: Evidence,
+    /// Threads matching packages and building findings; `None` (the default): the
+    /// machine's available parallelism. The output does not depend on it. Small
+    /// inventories are matched on the calling thread whatever it says.
+    pub threads: Option<NonZeroUsize>,
 }
 
 impl Default for MatchOptions {
@@ -53,6 +61,7 @@ impl Default for MatchOptions {
         Self {
             now: time::OffsetDateTime::UNIX_EPOCH,
             evidence: Evidence::default(),
+            threads: None,
         }
     }
 }
@@ -129,7 +138,8 @@ pub fn match_inventory(
 /// One matched (record, package) pair, under one vulnerability key set.
 struct Hit {
     pkg: usize,
-    record: usize,
+    /// The record's ordinal in the database.
+    record: u32,
     /// Ids that identify the vulnerability (alias group, or one upstream id).
     keys: Vec<String>,
     /// Ids to list as related but not to group by (the DSA of a per-CVE hit).
@@ -148,50 +158,165 @@ struct PackageFix {
     vendor_priority: Option<String>,
 }
 
-/// What a scan has read from the database, so each record is decoded and each alias
-/// group looked up once however many packages and findings share it.
-struct Ctx<'a> {
-    db: &'a Database,
-    records: Vec<Record>,
-    by_ordinal: HashMap<u32, usize>,
-    /// Alias group members by id; empty when the id has no group.
-    groups: HashMap<String, Rc<[String]>>,
+/// Decoded records (by ordinal) and alias groups (by id, empty when the id has none).
+#[derive(Default)]
+struct Cache {
+    records: HashMap<u32, Advisory>,
+    groups: HashMap<String, Arc<[String]>>,
 }
 
-impl Ctx<'_> {
-    fn record(&mut self, ordinal: u32) -> Result<usize, DbError> {
-        if let Some(&i) = self.by_ordinal.get(&ordinal) {
-            return Ok(i);
+impl Cache {
+    /// Adds what another worker read; a record or group both read is the same value.
+    fn absorb(&mut self, other: Self) {
+        for (o, r) in other.records {
+            self.records.entry(o).or_insert(r);
         }
-        let r = self.db.record_at(ordinal)?;
-        self.records.push(r);
-        let i = self.records.len() - 1;
-        self.by_ordinal.insert(ordinal, i);
-        Ok(i)
+        for (id, g) in other.groups {
+            self.groups.entry(id).or_insert(g);
+        }
+    }
+}
+
+/// What a worker has read from the database, so each record is decoded and each alias
+/// group looked up once however many packages and findings share it: what earlier
+/// steps of the scan read (shared by every worker, read-only), and its own reads.
+struct Ctx<'a> {
+    db: &'a Database,
+    shared: &'a Cache,
+    local: Cache,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(db: &'a Database, shared: &'a Cache) -> Self {
+        Self {
+            db,
+            shared,
+            local: Cache::default(),
+        }
     }
 
-    fn group(&mut self, id: &str) -> Result<Rc<[String]>, DbError> {
-        if let Some(g) = self.groups.get(id) {
+    /// The record at `ordinal`, decoded on first use.
+    fn record(&mut self, ordinal: u32) -> Result<&Advisory, DbError> {
+        if let Some(r) = self.shared.records.get(&ordinal) {
+            return Ok(r);
+        }
+        match self.local.records.entry(ordinal) {
+            Entry::Occupied(e) => Ok(e.into_mut()),
+            Entry::Vacant(e) => Ok(e.insert(self.db.record_at_as(ordinal)?)),
+        }
+    }
+
+    /// A record [`Ctx::record`] has decoded.
+    fn decoded(&self, ordinal: u32) -> &Advisory {
+        self.local
+            .records
+            .get(&ordinal)
+            .or_else(|| self.shared.records.get(&ordinal))
+            .expect("hits and enrichment name only records decoded when they were found")
+    }
+
+    fn group(&mut self, id: &str) -> Result<Arc<[String]>, DbError> {
+        if let Some(g) = self
+            .shared
+            .groups
+            .get(id)
+            .or_else(|| self.local.groups.get(id))
+        {
             return Ok(g.clone());
         }
-        let g: Rc<[String]> = self
+        let g: Arc<[String]> = self
             .db
             .alias_group(id)?
             .map(|g| g.members)
             .unwrap_or_default()
             .into();
-        self.groups.insert(id.to_owned(), g.clone());
+        self.local.groups.insert(id.to_owned(), g.clone());
         Ok(g)
     }
 
-    /// The record with this id, when there is one and it is not withdrawn.
-    fn live_record(&mut self, id: &str) -> Result<Option<usize>, DbError> {
+    /// The ordinal of the record with this id, when there is one and it is not withdrawn.
+    fn live_record(&mut self, id: &str) -> Result<Option<u32>, DbError> {
         let Some(ordinal) = self.db.ordinal(id)? else {
             return Ok(None);
         };
-        let i = self.record(ordinal)?;
-        Ok((!self.records[i].is_withdrawn()).then_some(i))
+        Ok((!self.record(ordinal)?.is_withdrawn()).then_some(ordinal))
     }
+}
+
+/// Packages (or finding groups) per worker below which matching stays on one thread:
+/// starting a thread costs about as much as matching a few packages.
+const MIN_ITEMS_PER_THREAD: usize = 64;
+
+/// Items a worker takes at a time: small enough to balance two workers, large enough
+/// that a chunk's neighbouring packages share the record blocks they read.
+const CHUNK: usize = 32;
+
+/// A worker's chunk results, with each chunk's index.
+type Done<R, E> = Vec<(usize, Result<R, E>)>;
+
+/// Runs `work` over `items` in chunks of [`CHUNK`] on up to `threads` threads, each
+/// with its own state from `init`, and returns every chunk's result in item order (what
+/// one thread would return) with the workers' states. One chunk's error is reported
+/// after every chunk has run: the first in item order.
+fn in_chunks<T, S, R, E>(
+    items: &[T],
+    threads: usize,
+    init: impl Fn() -> S + Sync,
+    work: impl Fn(&mut S, &[T]) -> Result<R, E> + Sync,
+) -> Result<(Vec<R>, Vec<S>), E>
+where
+    T: Sync,
+    S: Send,
+    R: Send,
+    E: Send,
+{
+    let chunks: Vec<&[T]> = items.chunks(CHUNK).collect();
+    let threads = threads
+        .min(items.len().div_ceil(MIN_ITEMS_PER_THREAD))
+        .max(1);
+    if threads == 1 {
+        let mut state = init();
+        let results = chunks
+            .into_iter()
+            .map(|c| work(&mut state, c))
+            .collect::<Result<Vec<R>, E>>()?;
+        return Ok((results, vec![state]));
+    }
+    let next = AtomicUsize::new(0);
+    let workers: Vec<(S, Done<R, E>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut state = init();
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(chunk) = chunks.get(i) else { break };
+                        done.push((i, work(&mut state, chunk)));
+                    }
+                    (state, done)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut slots: Vec<Option<Result<R, E>>> = (0..chunks.len()).map(|_| None).collect();
+    let mut states = Vec::with_capacity(workers.len());
+    for (state, done) in workers {
+        states.push(state);
+        for (i, r) in done {
+            slots[i] = Some(r);
+        }
+    }
+    // Every chunk index below `chunks.len()` was taken by exactly one worker.
+    let results = slots.into_iter().flatten().collect::<Result<Vec<R>, E>>()?;
+    Ok((results, states))
 }
 
 fn describe(p: &Package) -> String {
@@ -235,6 +360,9 @@ fn str_field<'v>(v: Option<&'v Value>, key: &str) -> Option<&'v str> {
 
 /// Matches an inventory and returns findings with every warning.
 ///
+/// Packages are matched, then findings built, on [`MatchOptions::threads`] threads;
+/// the output is the same on any number.
+///
 /// # Errors
 /// When the database is damaged.
 pub fn match_inventory_detailed(
@@ -242,17 +370,14 @@ pub fn match_inventory_detailed(
     db: &Database,
     opts: &MatchOptions,
 ) -> Result<MatchOutput, MatchError> {
-    let mut out = MatchOutput::default();
-    let mut ctx = Ctx {
-        db,
-        records: Vec::new(),
-        by_ordinal: HashMap::new(),
-        groups: HashMap::new(),
-    };
-    let mut hits: Vec<Hit> = Vec::new();
+    let threads = opts
+        .threads
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, NonZeroUsize::get);
     // Look packages up in index order: the database stores records in blocks ordered by
-    // package key, so neighbouring lookups reuse the block just decompressed. Output
-    // order does not depend on this (hits keep the package index; warnings are re-sorted).
+    // package key, so neighbouring lookups (one worker's chunk) reuse the block just
+    // decompressed. Output order does not depend on this (hits keep the package index;
+    // warnings are re-sorted).
     let mut order: Vec<(String, usize)> = inv
         .packages
         .iter()
@@ -272,12 +397,85 @@ pub fn match_inventory_detailed(
         })
         .collect();
     order.sort();
+    let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+
+    // Step 1: packages → hits, chunk results concatenated in `order`, as one thread
+    // would find them.
+    let empty = Cache::default();
+    let (chunks, workers) = in_chunks(
+        &order,
+        threads,
+        || Ctx::new(db, &empty),
+        |ctx, packages| match_packages(ctx, inv, packages),
+    )?;
+    let mut out = MatchOutput::default();
+    let mut hits: Vec<Hit> = Vec::new();
     let mut warnings: Vec<(usize, MatchWarning)> = Vec::new();
-    for pi in order.into_iter().map(|(_, i)| i) {
+    for m in chunks {
+        hits.extend(m.hits);
+        warnings.extend(m.warnings);
+        out.unparsable_versions += m.unparsable_versions;
+        out.unparsable_events += m.unparsable_events;
+        out.packages_matched += m.packages_matched;
+    }
+    // Stable: a package's warnings stay in the order they were met.
+    warnings.sort_by_key(|(i, _)| *i);
+    out.warnings = warnings.into_iter().map(|(_, w)| w).collect();
+    let mut read = Cache::default();
+    for ctx in workers {
+        read.absorb(ctx.local);
+    }
+
+    // Step 2: groups of hits → findings, in group order; the records the hits name are
+    // shared, each worker reads its own enrichment records.
+    let groups = group_hits(&hits);
+    let resource = Resource::of(
+        &inv.target,
+        inv.os
+            .as_ref()
+            .and_then(scry_core::OsRelease::ecosystem)
+            .map(|e| e.to_string()),
+    );
+    let (chunks, _) = in_chunks(
+        &groups,
+        threads,
+        || Ctx::new(db, &read),
+        |ctx, groups| {
+            groups
+                .iter()
+                .map(|members| build_finding(ctx, inv, &resource, &hits, members, opts))
+                .collect::<Result<Vec<Finding>, DbError>>()
+        },
+    )?;
+    out.findings = chunks.into_iter().flatten().collect();
+    crate::report::sort_findings(&mut out.findings, crate::report::SortBy::Score);
+    Ok(out)
+}
+
+/// What matching some packages found, in the order it was found.
+#[derive(Default)]
+struct Matched {
+    hits: Vec<Hit>,
+    /// With the package's index in the inventory.
+    warnings: Vec<(usize, MatchWarning)>,
+    unparsable_versions: usize,
+    unparsable_events: usize,
+    packages_matched: usize,
+}
+
+/// Matches the packages at these inventory indexes, in this order.
+fn match_packages(
+    ctx: &mut Ctx<'_>,
+    inv: &Inventory,
+    packages: &[usize],
+) -> Result<Matched, DbError> {
+    let db = ctx.db;
+    let mut out = Matched::default();
+    for &pi in packages {
         let p = &inv.packages[pi];
         let eco = &p.ecosystem;
         let Some(scheme) = eco.version_scheme() else {
-            warnings.push((
+            out.warnings.push((
                 pi,
                 MatchWarning {
                     package: describe(p),
@@ -293,7 +491,7 @@ pub fn match_inventory_detailed(
             Ok(v) => v,
             Err(e) => {
                 out.unparsable_versions += 1;
-                warnings.push((
+                out.warnings.push((
                     pi,
                     MatchWarning {
                         package: describe(p),
@@ -323,7 +521,7 @@ pub fn match_inventory_detailed(
                     Ok(RangeVerdict::NotAffected) => {}
                     Err(e) => {
                         out.unparsable_events += 1;
-                        warnings.push((
+                        out.warnings.push((
                             pi,
                             MatchWarning {
                                 package: describe(p),
@@ -337,17 +535,15 @@ pub fn match_inventory_detailed(
             if matched.is_empty() {
                 continue;
             }
-            let ri = ctx.record(ordinal)?;
-            let record = &ctx.records[ri];
+            let record = ctx.record(ordinal)?;
             let fix = package_fix(&matched, record, scheme, &parsed);
             let record_id = record.id.clone();
-            let upstream = record.upstream.clone();
-            if upstream.len() > 1 {
-                for u in upstream {
-                    hits.push(Hit {
+            if record.upstream.len() > 1 {
+                for u in &record.upstream {
+                    out.hits.push(Hit {
                         pkg: pi,
-                        record: ri,
-                        keys: vec![u],
+                        record: ordinal,
+                        keys: vec![u.clone()],
                         related: vec![record_id.clone()],
                         fix: fix.clone(),
                     });
@@ -355,14 +551,14 @@ pub fn match_inventory_detailed(
             } else {
                 let mut keys = ctx.group(&record_id)?.to_vec();
                 if keys.is_empty() {
-                    let record = &ctx.records[ri];
+                    let record = ctx.decoded(ordinal);
                     keys.push(record.id.clone());
                     keys.extend(record.aliases.iter().cloned());
                     keys.extend(record.upstream.iter().cloned());
                 }
-                hits.push(Hit {
+                out.hits.push(Hit {
                     pkg: pi,
-                    record: ri,
+                    record: ordinal,
                     keys,
                     related: Vec::new(),
                     fix,
@@ -370,21 +566,6 @@ pub fn match_inventory_detailed(
             }
         }
     }
-    warnings.sort_by_key(|(i, _)| *i);
-    out.warnings = warnings.into_iter().map(|(_, w)| w).collect();
-    let groups = group_hits(&hits);
-    let resource = Resource::of(
-        &inv.target,
-        inv.os
-            .as_ref()
-            .and_then(scry_core::OsRelease::ecosystem)
-            .map(|e| e.to_string()),
-    );
-    for members in groups {
-        let f = build_finding(&mut ctx, inv, &resource, &hits, &members, opts)?;
-        out.findings.push(f);
-    }
-    crate::report::sort_findings(&mut out.findings, crate::report::SortBy::Score);
     Ok(out)
 }
 
@@ -420,7 +601,7 @@ fn affects(
 /// The fix of one package for one record's matched entries.
 fn package_fix(
     matched: &[&Affected],
-    record: &Record,
+    record: &Advisory,
     scheme: VersionScheme,
     installed: &Version,
 ) -> PackageFix {
@@ -525,7 +706,7 @@ pub(crate) fn choose_id<'a>(ids: impl IntoIterator<Item = &'a str>) -> Option<&'
 }
 
 /// The feed a record came from.
-pub(crate) fn source_of(r: &Record) -> String {
+pub(crate) fn source_of(r: &Advisory) -> String {
     if let Some(s) = str_field(r.database_specific.as_ref(), "scry_source") {
         return s.to_owned();
     }
@@ -546,7 +727,7 @@ pub(crate) fn source_of(r: &Record) -> String {
     .to_owned()
 }
 
-fn is_distro_record(r: &Record) -> bool {
+fn is_distro_record(r: &Advisory) -> bool {
     r.affected.iter().any(|a| {
         a.package
             .as_ref()
@@ -563,7 +744,7 @@ fn cvss_version(v: &Vector) -> &'static str {
     }
 }
 
-fn url_of(r: &Record) -> Option<String> {
+fn url_of(r: &Advisory) -> Option<String> {
     r.references
         .iter()
         .find(|x| x.kind == "ADVISORY")
@@ -582,7 +763,7 @@ fn build_finding(
 ) -> Result<Finding, DbError> {
     let mut keys: BTreeSet<&str> = BTreeSet::new();
     let mut related_extra: BTreeSet<&str> = BTreeSet::new();
-    let mut contributing: Vec<usize> = Vec::new();
+    let mut contributing: Vec<u32> = Vec::new();
     for &h in members {
         keys.extend(hits[h].keys.iter().map(String::as_str));
         related_extra.extend(hits[h].related.iter().map(String::as_str));
@@ -598,12 +779,12 @@ fn build_finding(
     // vulnerability) still give vectors, descriptions and references.
     let contributing_ids: BTreeSet<String> = contributing
         .iter()
-        .map(|&i| ctx.records[i].id.clone())
+        .map(|&o| ctx.decoded(o).id.clone())
         .collect();
     // Other records of the group are read only when the matched ones lack a CVSS vector
     // or a description (distribution records mostly): reading them costs a block each.
     let needs_more = {
-        let matched = contributing.iter().map(|&i| &ctx.records[i]);
+        let matched = contributing.iter().map(|&o| ctx.decoded(o));
         let mut vector = false;
         let mut details = false;
         for r in matched {
@@ -629,13 +810,13 @@ fn build_finding(
             all_ids.extend(ctx.group(&format!("{prefix}{k}"))?.iter().cloned());
         }
     }
-    let mut enrichment: Vec<usize> = Vec::new();
+    let mut enrichment: Vec<u32> = Vec::new();
     for k in &all_ids {
         if !needs_more || contributing_ids.contains(k) {
             continue;
         }
-        if let Some(i) = ctx.live_record(k)? {
-            enrichment.push(i);
+        if let Some(o) = ctx.live_record(k)? {
+            enrichment.push(o);
         }
     }
     let mut related: BTreeSet<String> = all_ids
@@ -645,10 +826,10 @@ fn build_finding(
         .filter(|k| *k != vuln_id)
         .map(str::to_owned)
         .collect();
-    let records: Vec<&Record> = contributing
+    let records: Vec<&Advisory> = contributing
         .iter()
         .chain(enrichment.iter())
-        .map(|&i| &ctx.records[i])
+        .map(|&o| ctx.decoded(o))
         .collect();
     let malicious = records.iter().any(|r| r.id.starts_with("MAL-"));
     for r in &records {
@@ -876,8 +1057,8 @@ fn build_finding(
     let now = crate::report::rfc3339(opts.now);
     let sources = contributing
         .iter()
-        .map(|&i| {
-            let r = &ctx.records[i];
+        .map(|&o| {
+            let r = ctx.decoded(o);
             SourceRecord {
                 source: source_of(r),
                 id: r.id.clone(),

@@ -486,18 +486,42 @@ impl Database {
     /// # Errors
     /// When its block is damaged or the record does not decode.
     pub fn record_at(&self, ordinal: u32) -> Result<Record, DbError> {
+        let (data, range) = self.record_bytes(ordinal)?;
+        scry_osv::parse_record(&data[range]).map_err(|e| self.bad_record(ordinal, &e))
+    }
+
+    /// Decodes the record at an ordinal into `T`, a caller's subset of the OSV fields:
+    /// the JSON of the fields `T` leaves out is checked and skipped, not built (findings
+    /// show a few fields of records listing hundreds of versions).
+    ///
+    /// # Errors
+    /// When its block is damaged or the record does not decode into `T`.
+    pub fn record_at_as<T: serde::de::DeserializeOwned>(&self, ordinal: u32) -> Result<T, DbError> {
+        let (data, range) = self.record_bytes(ordinal)?;
+        serde_json::from_slice(&data[range]).map_err(|e| self.bad_record(ordinal, &e))
+    }
+
+    /// The block holding a record and where the record lies in it.
+    fn record_bytes(
+        &self,
+        ordinal: u32,
+    ) -> Result<(Arc<Vec<u8>>, std::ops::Range<usize>), DbError> {
         let (adv, row, _) = self.adv_row(ordinal)?;
         let field = |k: usize| read_u32(adv, row + k * 4).ok_or_else(|| self.bad("ADVISORIES"));
         let (block, off, len) = (field(2)?, field(3)? as usize, field(4)? as usize);
         let data = self.block(block)?;
-        let bytes = data
-            .get(off..off + len)
-            .ok_or_else(|| self.bad("ADVISORIES"))?;
-        scry_osv::parse_record(bytes).map_err(|e| DbError::Record {
+        if data.get(off..off + len).is_none() {
+            return Err(self.bad("ADVISORIES"));
+        }
+        Ok((data, off..off + len))
+    }
+
+    fn bad_record(&self, ordinal: u32, reason: &impl std::fmt::Display) -> DbError {
+        DbError::Record {
             path: self.path.clone(),
             id: self.id_at(ordinal).unwrap_or("?").to_owned(),
-            reason: e.to_string(),
-        })
+            reason: reason.to_string(),
+        }
     }
 
     fn block(&self, index: u32) -> Result<Arc<Vec<u8>>, DbError> {

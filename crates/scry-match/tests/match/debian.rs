@@ -128,3 +128,30 @@ fn old_buster_matches_the_reference() {
         diffs.join("\n")
     );
 }
+
+/// Matching on several threads gives exactly what one thread gives: the same findings
+/// in the same order, with the same ids, packages and warnings (issue #4).
+#[test]
+fn threads_do_not_change_the_output() {
+    use std::num::NonZeroUsize;
+    let db = real_db();
+    // Both inventories as Debian 10: the bookworm versions sort after buster's fixes, the
+    // old ones before, so the ~860 packages give findings of every shape.
+    let mut inv = inventory("buster-old", "10");
+    inv.packages
+        .extend(inventory("host-bookworm", "10").packages);
+    let run = |threads: usize| {
+        let opts = MatchOptions {
+            threads: NonZeroUsize::new(threads),
+            ..MatchOptions::at(now())
+        };
+        let out = match_inventory_detailed(&inv, &db, &opts).expect("matches");
+        serde_json::to_string(&(&out.findings, &out.warnings, out.packages_matched))
+            .expect("findings serialise")
+    };
+    let one = run(1);
+    assert!(one.len() > 10_000, "a real workload: {} bytes", one.len());
+    for threads in [2, 3, 8] {
+        assert!(run(threads) == one, "{threads} threads differ from one");
+    }
+}
