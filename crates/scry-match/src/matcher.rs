@@ -354,6 +354,27 @@ fn entry_applies(aff: &Affected, eco: &Ecosystem, name_norm: &str) -> bool {
     normalize_name(eco.kind(), &pkg.name) == name_norm
 }
 
+/// Whether an entry is about one platform of a gem only (RubySec's `platform: jruby`, the
+/// Java implementation) while the installed gem is known to be built for others
+/// (`nokogiri 1.13.3-x86_64-linux`). A gem of unknown or plain `ruby` platform is matched.
+fn other_platform(aff: &Affected, p: &Package) -> bool {
+    if p.ecosystem.kind() != &scry_core::EcosystemKind::RubyGems
+        || str_field(aff.database_specific.as_ref(), "platform") != Some("jruby")
+    {
+        return false;
+    }
+    let from_purl = p
+        .purl
+        .as_deref()
+        .and_then(|u| u.split_once("?platform="))
+        .map(|(_, rest)| rest.split('&').next().unwrap_or(rest));
+    p.arch.as_deref().or(from_purl).is_some_and(|platforms| {
+        !platforms
+            .split(',')
+            .any(|x| x == "java" || x.starts_with("universal-java"))
+    })
+}
+
 fn str_field<'v>(v: Option<&'v Value>, key: &str) -> Option<&'v str> {
     v.and_then(|v| v.get(key)).and_then(Value::as_str)
 }
@@ -504,16 +525,30 @@ fn match_packages(
         };
         out.packages_matched += 1;
         let lookup_eco = if os { eco.clone() } else { eco.family() };
-        let name_norm = normalize_name(eco.kind(), name);
+        // rpm distributions publish errata under binary names (AlmaLinux, Rocky, SUSE) or
+        // source names (Mageia): an rpm is looked up under both, each record once.
+        let mut names = vec![name];
+        if scheme == VersionScheme::Rpm && p.name != name {
+            names.push(&p.name);
+        }
+        let mut views = Vec::new();
+        for n in &names {
+            let name_norm = normalize_name(eco.kind(), n);
+            for (ordinal, view) in db.lookup_views(&lookup_eco, n)? {
+                if !views.iter().any(|(o, _, _)| *o == ordinal) {
+                    views.push((ordinal, view, name_norm.clone()));
+                }
+            }
+        }
         // Match on the database's small per-package views; decode the whole record only
         // for the advisories that do affect the package.
-        for (ordinal, view) in db.lookup_views(&lookup_eco, name)? {
+        for (ordinal, view, name_norm) in views {
             if view.is_withdrawn() {
                 continue;
             }
             let mut matched: Vec<&Affected> = Vec::new();
             for aff in &view.affected {
-                if !entry_applies(aff, eco, &name_norm) {
+                if !entry_applies(aff, eco, &name_norm) || other_platform(aff, p) {
                     continue;
                 }
                 match affects(aff, scheme, &parsed, version) {

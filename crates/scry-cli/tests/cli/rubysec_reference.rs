@@ -73,11 +73,10 @@ const WIDENED: &[(&str, &str, &str)] = &[
 
 /// The records whose advisory says `platform: jruby` (every platform-specific one).
 /// RubySec's README: the vulnerability affects only that platform, so a gem built for a
-/// native MRI platform (`nokogiri (1.13.3-x86_64-linux)`) is not affected. scry reports
-/// it: its Gemfile.lock cataloger drops the platform (the purl spec's `?platform=`
-/// qualifier would keep it), and the matcher does not read the record's
-/// `affected[].database_specific.platform`. A disagreement on one of these records for a
-/// package with a native platform is counted in [`PLATFORM_DIFFS`] instead of failing.
+/// native MRI platform (`nokogiri (1.13.3-x86_64-linux)`) is not affected. scry keeps the
+/// platform (`arch`, the purl's `platform` qualifier) and its matcher skips these records
+/// for gems known to be built for other platforms. A disagreement on one of these records
+/// for a package with a native platform would be counted in [`PLATFORM_DIFFS`].
 const JRUBY_ONLY: &[&str] = &[
     "RUBYSEC-activerecord-jdbc-adapter:GHSA-5qw5-wf2q-f538",
     "RUBYSEC-activesupport:CVE-2013-1856",
@@ -96,7 +95,8 @@ const JRUBY_ONLY: &[&str] = &[
 ];
 
 /// scry-only triples from [`JRUBY_ONLY`] records on native-platform packages, per case.
-const PLATFORM_DIFFS: &[(&str, usize)] = &[("fixtures", 4), ("boundaries", 33)];
+/// None since the Gemfile.lock cataloger keeps platforms and the matcher reads them.
+const PLATFORM_DIFFS: &[(&str, usize)] = &[];
 
 /// Records of one gem that scry would report as one finding (an alias group), compared per
 /// group. Empty: RubySec gives passenger CVE-2014-1831/1832 and rubygems-update
