@@ -375,6 +375,25 @@ fn other_platform(aff: &Affected, p: &Package) -> bool {
     })
 }
 
+/// Whether an rpm entry is fixed by a module-stream build (`.module_el8…`, `.module+el8…`)
+/// while the installed rpm is a plain build, or the other way round. Module errata
+/// (`perl:5.32`) update systems that enabled that stream; they do not apply to the
+/// default stream's `perl-libs 4:5.26.3-421.el8`, whose version may sort below theirs.
+fn other_module_build(aff: &Affected, scheme: VersionScheme, installed: &str) -> bool {
+    if scheme != VersionScheme::Rpm {
+        return false;
+    }
+    let module = |v: &str| v.contains(".module_") || v.contains(".module+");
+    aff.ranges
+        .iter()
+        .flat_map(|r| &r.events)
+        .find_map(|e| match e {
+            scry_osv::Event::Fixed(f) => Some(module(f)),
+            _ => None,
+        })
+        .is_some_and(|fixed_is_module| fixed_is_module != module(installed))
+}
+
 fn str_field<'v>(v: Option<&'v Value>, key: &str) -> Option<&'v str> {
     v.and_then(|v| v.get(key)).and_then(Value::as_str)
 }
@@ -548,7 +567,10 @@ fn match_packages(
             }
             let mut matched: Vec<&Affected> = Vec::new();
             for aff in &view.affected {
-                if !entry_applies(aff, eco, &name_norm) || other_platform(aff, p) {
+                if !entry_applies(aff, eco, &name_norm)
+                    || other_platform(aff, p)
+                    || other_module_build(aff, scheme, version)
+                {
                     continue;
                 }
                 match affects(aff, scheme, &parsed, version) {

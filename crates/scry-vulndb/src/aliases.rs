@@ -79,12 +79,15 @@ pub(crate) fn group_aliases<'a>(records: impl Iterator<Item = &'a Record>) -> Ve
             if a == b {
                 continue;
             }
-            let conflict = !cves[a].is_empty()
-                && !cves[b].is_empty()
-                && !cves[a].iter().any(|c| cves[b].contains(c))
-                && !(cves[a].iter().any(|c| named.contains(c))
-                    && cves[b].iter().any(|c| named.contains(c)));
-            if conflict {
+            // Joined when either side has no CVE, they share one, or this record names
+            // CVEs of both; otherwise the link is only a shared alias: not joined.
+            let names_both = cves[a].iter().any(|c| named.contains(c))
+                && cves[b].iter().any(|c| named.contains(c));
+            let compatible = cves[a].is_empty()
+                || cves[b].is_empty()
+                || cves[a].iter().any(|c| cves[b].contains(c))
+                || names_both;
+            if !compatible {
                 continue;
             }
             let (root, child) = (a.min(b), a.max(b));

@@ -49,37 +49,8 @@ struct Known {
     reason: &'static str,
 }
 
-/// Binary rpms whose source rpm has no binary of its name, so that AlmaLinux's records
-/// never name it: `krb5` (`krb5-libs`), `python3` (el8's `platform-python`,
-/// `python3-libs`), `python3.9` (el9's `python3`, `python3-libs`), `vim` (`vim-minimal`).
-fn module_record_on_plain_perl(t: &Triple, _: &str) -> bool {
-    t.0 == "perl-libs"
-        && [
-            "ALBA-2021:1871",
-            "ALEA-2022:1869",
-            "ALSA-2024:3128",
-            "ALSA-2026:30851",
-            "ALSA-2026:48225",
-            "ALSA-2026:8096",
-        ]
-        .contains(&t.2.as_str())
-}
-
 /// Every disagreement class that remains (`// BUG:` where scry is wrong).
-const KNOWN: &[Known] = &[
-    // BUG: scry-match has no notion of rpm module streams: the `perl:5.30`/`perl:5.32`
-    // module errata (fixed `4:5.32.1-474.module_el8.10.0+4162+0aac7c4c`, ...) are reported
-    // on the default stream's `perl-libs 4:5.26.3-421.el8`, which they do not update. An
-    // entry fixed by a module build should only apply to an installed module build (of
-    // the same stream: the rpmdb's `MODULARITYLABEL`, which the catalog does not keep).
-    Known {
-        case: "almalinux-8",
-        side: Side::Scry,
-        select: module_record_on_plain_perl,
-        count: 6,
-        reason: "module-stream errata applied to a non-module rpm",
-    },
-];
+const KNOWN: &[Known] = &[];
 
 /// Agreeing triples per case, and the reference's total: a change on either side fails.
 const AGREED: &[(&str, usize, usize)] = &[
