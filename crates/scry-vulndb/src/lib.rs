@@ -7,7 +7,7 @@
 //! - [`import`] reads sources (files, folders, zip archives, `.jsonl.zst`, `.gz`, KEV
 //!   JSON, EPSS CSV and the non-OSV feeds of `scry-feeds`) into a [`Builder`].
 //!
-//! The file format is described in [`format`]; its traps:
+//! The file format is described in [`mod@format`]; its traps:
 //! - A reader must never see a half-built file: the builder writes a temporary file in
 //!   the same folder, syncs it, and renames it over the old one.
 //! - A truncated or corrupt file is detected: the header carries the schema version, the

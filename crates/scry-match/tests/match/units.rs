@@ -348,3 +348,98 @@ pub(crate) fn synthetic_report() -> (tempfile::TempDir, Report) {
         Report::scan(&inv, &db, &MatchOptions::at(now())).expect("scans"),
     )
 }
+
+/// An rpm of AlmaLinux 9 (`name` built from `source`).
+fn alma_rpm(name: &str, version: &str, source: &str) -> scry_core::Package {
+    let mut p = deb("12", name, version, source, version);
+    p.ecosystem = scry_core::Ecosystem::parse("AlmaLinux:9");
+    p.package_manager = scry_core::PackageManager::Rpm;
+    p.source_version = None;
+    p.purl = None;
+    p
+}
+
+fn alma_record(id: &str, package: &str, fixed: &str) -> scry_osv::Record {
+    rec(&format!(
+        r#"{{"id": "{id}", "modified": "2024-01-01T00:00:00Z", "affected": [{{
+            "package": {{"ecosystem": "AlmaLinux:9", "name": "{package}"}},
+            "ranges": [{{"type": "ECOSYSTEM", "events": [{{"introduced": "0"}}, {{"fixed": "{fixed}"}}]}}]
+        }}]}}"#
+    ))
+}
+
+/// AlmaLinux errata name binary rpms: `krb5-libs` (source `krb5`, which builds no `krb5`
+/// binary) is found under its own name; a record naming both the source and the binary
+/// is reported once.
+#[test]
+fn rpm_errata_are_found_under_the_binary_name_too() {
+    let (_d, db) = synthetic_db(vec![
+        alma_record("ALSA-2023:2570", "krb5-libs", "1.20.1-8.el9"),
+        alma_record("ALSA-2023:0001", "krb5", "1.20.1-8.el9"),
+    ]);
+    let inv = inventory(
+        "host",
+        vec![alma_rpm("krb5-libs", "1.19.1-24.el9_1", "krb5")],
+    );
+    let f = match_inventory(&inv, &db, &MatchOptions::at(now())).expect("matches");
+    assert_eq!(ids(&f), ["ALSA-2023:0001", "ALSA-2023:2570"]);
+    for x in &f {
+        assert_eq!(x.package_vulnerability_details.vulnerable_packages.len(), 1);
+    }
+}
+
+/// A fix built for a module stream does not apply to a plain build, nor the reverse.
+#[test]
+fn rpm_module_errata_apply_only_to_module_builds() {
+    let (_d, db) = synthetic_db(vec![
+        alma_record(
+            "ALSA-2024:3128",
+            "perl-libs",
+            "4:5.32.1-473.module_el9.10.0+4162+0aac7c4c",
+        ),
+        alma_record("ALSA-2024:0002", "perl-libs", "4:5.26.3-422.el9"),
+    ]);
+    let plain = inventory(
+        "host",
+        vec![alma_rpm("perl-libs", "4:5.26.3-421.el9", "perl")],
+    );
+    let f = match_inventory(&plain, &db, &MatchOptions::at(now())).expect("matches");
+    assert_eq!(ids(&f), ["ALSA-2024:0002"]);
+    let module = inventory(
+        "host",
+        vec![alma_rpm(
+            "perl-libs",
+            "4:5.32.1-471.module_el9.6.0+2000+1a2b3c4d",
+            "perl",
+        )],
+    );
+    let f = match_inventory(&module, &db, &MatchOptions::at(now())).expect("matches");
+    assert_eq!(ids(&f), ["ALSA-2024:3128"]);
+}
+
+/// RubySec `platform: jruby`: not for a gem known to be built for a native platform; still
+/// for the java build and for a gem of unknown platform.
+#[test]
+fn jruby_only_advisories_skip_native_gems() {
+    let (_d, db) = synthetic_db(vec![rec(
+        r#"{"id": "RUBYSEC-nokogiri:GHSA-xxxx", "modified": "2024-01-01T00:00:00Z",
+            "affected": [{"package": {"ecosystem": "RubyGems", "name": "nokogiri"},
+              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.13.4"}]}],
+              "database_specific": {"platform": "jruby"}}]}"#,
+    )]);
+    let gem = |arch: Option<&str>| {
+        let mut p = lang("RubyGems", "nokogiri", "1.13.3");
+        p.arch = arch.map(str::to_owned);
+        p
+    };
+    for (arch, want) in [
+        (Some("x86_64-linux"), 0),
+        (Some("java"), 1),
+        (Some("x86_64-linux,java"), 1),
+        (None, 1),
+    ] {
+        let inv = inventory("app", vec![gem(arch)]);
+        let f = match_inventory(&inv, &db, &MatchOptions::at(now())).expect("matches");
+        assert_eq!(f.len(), want, "platform {arch:?}");
+    }
+}
