@@ -26,7 +26,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::{scry, stderr, stdout};
+use crate::support::{assert_all_parsed, import_db, read, scan_json, test_data};
+use crate::{stderr, stdout};
 
 /// `(package, version, vulnerability or record id)`.
 type Triple = (String, String, String);
@@ -60,42 +61,11 @@ const AGREED: &[(&str, usize, usize)] = &[
     ("almalinux-9", 174, 174),
 ];
 
-fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(rel)
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// A database of one snapshot, built once per test binary and snapshot. Named by process
-/// id; the databases of ended processes are deleted first.
+/// A database of one snapshot, built once per test binary and snapshot.
 fn db(snapshot: &'static str, cell: &'static OnceLock<String>) -> &'static str {
     cell.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("distro_references");
-        std::fs::create_dir_all(&dir).expect("target/tmp is writable");
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            for e in entries.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                let pid = name.rsplit('-').next().and_then(|r| r.strip_suffix(".db"));
-                if let Some(pid) = pid
-                    && !Path::new("/proc").join(pid).exists()
-                {
-                    let _ = std::fs::remove_file(e.path());
-                }
-            }
-        }
         let stem = snapshot.split('.').next().unwrap_or(snapshot);
-        let db = dir
-            .join(format!("{stem}-{}.db", std::process::id()))
-            .display()
-            .to_string();
-        let src = scry_test::vulndb_dir().join(snapshot).display().to_string();
-        let out = scry(&["--db", &db, "db", "import", &src], "");
-        assert!(out.status.success(), "{}", stderr(&out));
-        db
+        import_db(stem, &[scry_test::vulndb_dir().join(snapshot)])
     })
 }
 
@@ -111,25 +81,8 @@ fn almalinux_db() -> &'static str {
 
 /// `scry scan inventory FILE --offline --format json`, parsed.
 fn scan(inventory: &Path, db: &str) -> serde_json::Value {
-    let path = inventory.display().to_string();
-    let out = scry(
-        &[
-            "scan",
-            "inventory",
-            &path,
-            "--db",
-            db,
-            "--offline",
-            "--format",
-            "json",
-        ],
-        "",
-    );
-    // 1 means findings at or above the default `--fail-on`; 2 that the scan could not run.
-    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
-    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("findings JSON");
-    assert_eq!(report["summary"]["unparsableVersions"], 0, "{path}");
-    assert_eq!(report["summary"]["unparsableEvents"], 0, "{path}");
+    let report = scan_json("inventory", inventory, db, &[0, 1]);
+    assert_all_parsed(&report, &inventory.display().to_string());
     report
 }
 
@@ -189,7 +142,7 @@ fn almalinux_triples(report: &serde_json::Value) -> BTreeSet<Triple> {
 
 /// The reference's triples with their fourth column.
 fn expected(rel: &str) -> Vec<(Triple, String)> {
-    read(&data(rel))
+    read(&test_data(rel))
         .lines()
         .filter(|l| !l.is_empty())
         .map(|l| {
@@ -266,7 +219,7 @@ fn compare(
 
 fn ubuntu_case(series: &str, ecosystem: &str) {
     let report = scan(
-        &data(&format!("ubuntu/{series}.inventory.json")),
+        &test_data(&format!("ubuntu/{series}.inventory.json")),
         ubuntu_db(),
     );
     assert_eq!(report["os"]["ecosystem"], ecosystem);
@@ -292,7 +245,7 @@ fn ubuntu_xenial_matches_the_tracker_reference() {
 fn almalinux_case(major: &str) {
     let case = format!("almalinux-{major}");
     let report = scan(
-        &data(&format!("almalinux/{case}.inventory.json")),
+        &test_data(&format!("almalinux/{case}.inventory.json")),
         almalinux_db(),
     );
     assert_eq!(report["os"]["ecosystem"], format!("AlmaLinux:{major}"));
@@ -320,9 +273,10 @@ fn almalinux_9_matches_the_osv_reference() {
 #[test]
 fn ubuntu_inventories_are_the_dpkg_lists() {
     for series in ["bionic", "xenial"] {
-        let inv: serde_json::Value =
-            serde_json::from_str(&read(&data(&format!("ubuntu/{series}.inventory.json"))))
-                .expect("inventory JSON");
+        let inv: serde_json::Value = serde_json::from_str(&read(&test_data(&format!(
+            "ubuntu/{series}.inventory.json"
+        ))))
+        .expect("inventory JSON");
         let mut from_json = BTreeSet::new();
         for p in inv["packages"].as_array().expect("packages") {
             let s = |k: &str| p[k].as_str().map(str::to_owned);
@@ -332,7 +286,7 @@ fn ubuntu_inventories_are_the_dpkg_lists() {
             let src_v = s("sourceVersion").unwrap_or_else(|| version.clone());
             from_json.insert(format!("{src} {src_v} {name} {version}"));
         }
-        let from_dpkg: BTreeSet<String> = read(&data(&format!("ubuntu/{series}.dpkg")))
+        let from_dpkg: BTreeSet<String> = read(&test_data(&format!("ubuntu/{series}.dpkg")))
             .lines()
             .map(str::to_owned)
             .collect();
@@ -364,7 +318,7 @@ fn expected_files_are_the_references_answers() {
             vec![
                 vulndb.join("ubuntu-cve-tracker-legacy.zip"),
                 PathBuf::from(series),
-                data(&format!("ubuntu/{series}.dpkg")),
+                test_data(&format!("ubuntu/{series}.dpkg")),
             ],
             format!("ubuntu/{series}.expected"),
         ));
@@ -374,7 +328,7 @@ fn expected_files_are_the_references_answers() {
             "almalinux_osv.py".into(),
             vec![
                 vulndb.join("almalinux-8-9.osv.jsonl.zst"),
-                data(&format!("almalinux/almalinux-{major}.inventory.json")),
+                test_data(&format!("almalinux/almalinux-{major}.inventory.json")),
             ],
             format!("almalinux/almalinux-{major}.expected"),
         ));
@@ -388,7 +342,7 @@ fn expected_files_are_the_references_answers() {
         assert!(out.status.success(), "{script}: {}", stderr(&out));
         assert_eq!(
             stdout(&out),
-            read(&data(&want)),
+            read(&test_data(&want)),
             "tests/data/{want} is stale: re-run {script}"
         );
     }

@@ -13,6 +13,7 @@ mod rubysec_reference;
 mod sbom;
 mod scan_formats;
 mod scan_images;
+mod support;
 mod trivy_goldens;
 mod version;
 

@@ -21,7 +21,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::{scry, stderr, stdout};
+use crate::support::{import_db, read, scan_json, test_data};
 
 /// (ecosystem, name, version, record id).
 type Key = (String, String, String, String);
@@ -75,15 +75,10 @@ const AGREED: &[(&str, &str, usize)] = &[
     ("boundaries", "npm", 620),
 ];
 
-fn data_dir() -> std::path::PathBuf {
-    scry_test::workspace_root().join("crates/scry-cli/tests/data/osv")
-}
-
 fn read_expected(case: &str) -> BTreeSet<Key> {
-    let path = data_dir().join(format!("{case}.expected"));
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    text.lines()
+    let path = test_data(&format!("osv/{case}.expected"));
+    read(&path)
+        .lines()
         .filter(|l| !l.is_empty())
         .map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
@@ -142,38 +137,15 @@ fn scry_keys(report: &serde_json::Value) -> BTreeSet<Key> {
 #[test]
 fn language_matching_agrees_with_the_osv_reference() {
     let vulndb = scry_test::vulndb_dir();
-    let tmp = tempfile::tempdir().expect("tmp");
-    let db = tmp.path().join("osv.db");
-    let db = db.to_str().expect("utf-8 path");
-    let mut args = vec!["db".to_owned(), "import".to_owned()];
-    args.extend(SOURCES.iter().map(|s| vulndb.join(s).display().to_string()));
-    args.extend(["--db".to_owned(), db.to_owned()]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = scry(&args, "");
-    assert!(out.status.success(), "import: {}", stderr(&out));
+    let sources: Vec<_> = SOURCES.iter().map(|s| vulndb.join(s)).collect();
+    let db = import_db("osv", &sources);
 
     let mut problems = String::new();
     let mut agreed: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut seen_known = BTreeSet::new();
     for case in ["lockfiles", "binaries", "boundaries"] {
-        let inventory = data_dir().join(format!("{case}.inventory.json"));
-        let inventory = inventory.to_str().expect("utf-8 path");
-        let out = scry(
-            &[
-                "scan",
-                "inventory",
-                inventory,
-                "--db",
-                db,
-                "--offline",
-                "--format",
-                "json",
-            ],
-            "",
-        );
-        assert!(out.status.success(), "scan {case}: {}", stderr(&out));
-        let report: serde_json::Value =
-            serde_json::from_str(&stdout(&out)).expect("scan JSON parses");
+        let inventory = test_data(&format!("osv/{case}.inventory.json"));
+        let report = scan_json("inventory", &inventory, &db, &[0]);
         let ours = scry_keys(&report);
         let reference = read_expected(case);
 

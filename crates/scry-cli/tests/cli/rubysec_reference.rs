@@ -21,7 +21,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::{scry, stderr, stdout};
+use crate::support::{import_db, scan_json, test_data};
 
 /// (gem, version, record id, or ids joined by ` + ` for an alias group, see [`GROUPS`]).
 type Key = (String, String, String);
@@ -107,13 +107,9 @@ const GROUPS: &[(&[&str], &str)] = &[];
 /// Agreeing (gem, version, record) triples per case; a change on either side fails.
 const AGREED: &[(&str, usize)] = &[("fixtures", 256), ("boundaries", 36_687)];
 
-fn data_dir() -> std::path::PathBuf {
-    scry_test::workspace_root().join("crates/scry-cli/tests/data/rubygems")
-}
-
+/// `tests/data/rubygems/NAME`.
 fn read(name: &str) -> String {
-    let path = data_dir().join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+    crate::support::read(&test_data("rubygems").join(name))
 }
 
 /// The reference's `id<TAB>v1 v2 …` lines as (gem, version, id) triples.
@@ -226,14 +222,10 @@ fn scry_keys(report: &serde_json::Value, groups: &mut BTreeSet<Vec<String>>) -> 
 #[test]
 fn rubygems_matching_agrees_with_rubygems() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let db = tmp.path().join("rubysec.db");
-    let db = db.to_str().expect("utf-8 path");
-    let zip = scry_test::vulndb_dir().join("rubysec-rubygems.zip");
-    let out = scry(
-        &["db", "import", zip.to_str().expect("utf-8"), "--db", db],
-        "",
+    let db = import_db(
+        "rubysec",
+        &[scry_test::vulndb_dir().join("rubysec-rubygems.zip")],
     );
-    assert!(out.status.success(), "import: {}", stderr(&out));
 
     // Alias groups as the GROUPS table writes them: id → "id1 + id2".
     let group_of: BTreeMap<&str, String> = GROUPS
@@ -258,22 +250,7 @@ fn rubygems_matching_agrees_with_rubygems() {
         };
         let path = tmp.path().join(format!("{case}.json"));
         std::fs::write(&path, &inventory).expect("write inventory");
-        let out = scry(
-            &[
-                "scan",
-                "inventory",
-                path.to_str().expect("utf-8 path"),
-                "--db",
-                db,
-                "--offline",
-                "--format",
-                "json",
-            ],
-            "",
-        );
-        assert!(out.status.success(), "scan {case}: {}", stderr(&out));
-        let report: serde_json::Value =
-            serde_json::from_str(&stdout(&out)).expect("scan JSON parses");
+        let report = scan_json("inventory", &path, &db, &[0]);
         let ours = scry_keys(&report, &mut groups);
         let reference: BTreeSet<Key> = read_expected(case)
             .into_iter()

@@ -40,7 +40,8 @@ use std::sync::OnceLock;
 
 use sha2::{Digest as _, Sha256};
 
-use crate::{scry, stderr, stdout};
+use crate::support::{assert_all_parsed, import_db, read, scan_json, test_data};
+use crate::{stderr, stdout};
 
 /// `(source package, version compared, vulnerability id)`.
 type Triple = (String, String, String);
@@ -55,85 +56,26 @@ type Known = (
     &'static str,
 );
 
-fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(rel)
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 /// A database of the Alpine secdb and Debian tracker snapshots, built once per test binary
 /// with `scry db import`.
 fn db() -> &'static str {
     static DB: OnceLock<String> = OnceLock::new();
     DB.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scan_images");
-        std::fs::create_dir_all(&dir).expect("target/tmp is writable");
-        remove_stale_databases(&dir);
-        let db = dir
-            .join(format!("vulndb-{}.db", std::process::id()))
-            .display()
-            .to_string();
-        let v = |f: &str| scry_test::vulndb_dir().join(f).display().to_string();
-        let out = scry(
+        let v = |f: &str| scry_test::vulndb_dir().join(f);
+        import_db(
+            "vulndb",
             &[
-                "--db",
-                &db,
-                "db",
-                "import",
-                &v("alpine-secdb-legacy.zip"),
-                &v("debian-security-tracker-lists.zip"),
+                v("alpine-secdb-legacy.zip"),
+                v("debian-security-tracker-lists.zip"),
             ],
-            "",
-        );
-        assert!(out.status.success(), "{}", stderr(&out));
-        db
+        )
     })
-}
-
-/// Deletes the databases of earlier test processes that have ended (named by process id,
-/// because a static is never dropped and so cannot clean up after itself).
-fn remove_stale_databases(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let pid = name
-            .strip_prefix("vulndb-")
-            .and_then(|r| r.strip_suffix(".db"));
-        if let Some(pid) = pid
-            && !Path::new("/proc").join(pid).exists()
-        {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
 }
 
 /// `scry scan KIND TARGET --offline --format json`, parsed.
 fn scan(kind: &str, target: &Path) -> serde_json::Value {
-    let t = target.display().to_string();
-    let out = scry(
-        &[
-            "scan",
-            kind,
-            &t,
-            "--db",
-            db(),
-            "--offline",
-            "--format",
-            "json",
-        ],
-        "",
-    );
-    // 1 means findings at or above the default `--fail-on`; 2 that the scan could not run.
-    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
-    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("findings JSON");
-    assert_eq!(report["summary"]["unparsableVersions"], 0, "{t}");
-    assert_eq!(report["summary"]["unparsableEvents"], 0, "{t}");
+    let report = scan_json(kind, target, db(), &[0, 1]);
+    assert_all_parsed(&report, &target.display().to_string());
     report
 }
 
@@ -174,7 +116,7 @@ fn os_triples(report: &serde_json::Value, eco: &str) -> (BTreeSet<Triple>, BTree
 
 /// The reference's triples: the first three tab-separated columns of each line.
 fn expected(rel: &str) -> BTreeSet<Triple> {
-    read(&data(rel))
+    read(&test_data(rel))
         .lines()
         .filter(|l| !l.is_empty())
         .map(|l| {
@@ -310,7 +252,7 @@ fn alpine_310_with_installed(installed: &[u8], out: &Path) {
 
 fn downgraded_image(dir: &Path) -> PathBuf {
     let out = dir.join("alpine-310-downgraded.tar");
-    let installed = std::fs::read(data("alpine/alpine-310-downgraded.installed"))
+    let installed = std::fs::read(test_data("alpine/alpine-310-downgraded.installed"))
         .expect("downgraded installed db");
     alpine_310_with_installed(&installed, &out);
     out
@@ -399,7 +341,7 @@ fn alpine_expected_files_are_the_references_answers() {
         assert!(out.status.success(), "{name}: {}", stderr(&out));
         assert_eq!(
             stdout(&out),
-            read(&data(&format!("alpine/{name}.expected"))),
+            read(&test_data(&format!("alpine/{name}.expected"))),
             "{name}: tests/data/alpine/{name}.expected is stale"
         );
     }
@@ -422,7 +364,7 @@ fn bullseye_rootfs(name: &str, dir: &Path) -> (PathBuf, usize) {
     .expect("os-release");
     let mut status = String::new();
     let mut n = 0;
-    for l in read(&data(&format!("debian/{name}.dpkg"))).lines() {
+    for l in read(&test_data(&format!("debian/{name}.dpkg"))).lines() {
         let f: Vec<&str> = l.split_whitespace().collect();
         let [src, src_v, pkg, v] = f[..] else {
             panic!("{name}.dpkg: {l:?}");
@@ -492,7 +434,7 @@ fn bullseye_minbase_image_matches_the_tracker_reference() {
     };
     assert_eq!(
         sources,
-        read(&data("debian/bullseye-minbase.dpkg")),
+        read(&test_data("debian/bullseye-minbase.dpkg")),
         "the image was rebuilt from a newer bullseye: refresh tests/data/debian/bullseye-minbase.*"
     );
     let report = scan("image", &layout);
