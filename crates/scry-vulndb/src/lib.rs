@@ -24,8 +24,10 @@ mod build;
 mod error;
 mod names;
 mod read;
+mod view;
 
 pub use crate::build::{BuildSummary, Builder, SourceInfo};
 pub use crate::error::DbError;
 pub use crate::names::normalize_name;
 pub use crate::read::{AliasGroup, Database, EpssScore, KevEntry, Status};
+pub use crate::view::MatchView;

@@ -17,6 +17,7 @@ use crate::format::{
     FIXED_HEADER, Header, SCHEMA_VERSION, SectionEntry, SectionKind, cve_key, read_f32, read_u16,
     read_u32, read_u64,
 };
+use crate::view::MatchView;
 
 /// A CISA KEV catalogue entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -293,15 +294,16 @@ impl Database {
     /// entries (of the matching releases), without `details`, `references`, `credits`
     /// and distribution statuses. [`Database::get`] returns the whole record.
     pub fn lookup(&self, ecosystem: &Ecosystem, name: &str) -> Result<Vec<Record>, DbError> {
-        Ok(self
-            .lookup_views(ecosystem, name)?
-            .into_iter()
-            .map(|(_, r)| r)
-            .collect())
+        let views = self.views(ecosystem, name, |bytes| {
+            scry_osv::parse_record(bytes).map_err(|e| e.to_string())
+        })?;
+        Ok(views.into_iter().map(|(_, r)| r).collect())
     }
 
-    /// [`Database::lookup`] with each view's record ordinal (for [`Database::record_at`]).
-    /// A record affecting several releases of the package gives one view per release.
+    /// [`Database::lookup`] with each view's record ordinal (for [`Database::record_at`]),
+    /// decoded as matching reads it ([`MatchView`]). A
+    /// record affecting several releases of the package gives one view per release, merged
+    /// here into one.
     ///
     /// # Errors
     /// When a section or block is damaged.
@@ -309,20 +311,33 @@ impl Database {
         &self,
         ecosystem: &Ecosystem,
         name: &str,
-    ) -> Result<Vec<(u32, Record)>, DbError> {
-        let mut out: Vec<(u32, Record)> = Vec::new();
+    ) -> Result<Vec<(u32, MatchView)>, DbError> {
+        self.views(ecosystem, name, |bytes| {
+            serde_json::from_slice(bytes).map_err(|e| e.to_string())
+        })
+    }
+
+    /// The views a lookup selects, each decoded by `decode`, one per record (the entries
+    /// of a record's several views merged), in ordinal order.
+    fn views<T: HasAffected>(
+        &self,
+        ecosystem: &Ecosystem,
+        name: &str,
+        decode: impl Fn(&[u8]) -> Result<T, String>,
+    ) -> Result<Vec<(u32, T)>, DbError> {
+        let mut out: Vec<(u32, T)> = Vec::new();
         for (ordinal, block, off, len) in self.postings(ecosystem, name)? {
             let data = self.block(block)?;
             let bytes = data
                 .get(off as usize..off as usize + len as usize)
                 .ok_or_else(|| self.bad("PACKAGES"))?;
-            let view = scry_osv::parse_record(bytes).map_err(|e| DbError::Record {
+            let view = decode(bytes).map_err(|reason| DbError::Record {
                 path: self.path.clone(),
                 id: self.id_at(ordinal).unwrap_or("?").to_owned(),
-                reason: e.to_string(),
+                reason,
             })?;
             match out.iter_mut().find(|(o, _)| *o == ordinal) {
-                Some((_, merged)) => merged.affected.extend(view.affected),
+                Some((_, merged)) => merged.affected_mut().extend(view.into_affected()),
                 None => out.push((ordinal, view)),
             }
         }
@@ -791,5 +806,29 @@ impl Database {
             self.record_at(o)?;
         }
         Ok(n)
+    }
+}
+
+/// A decoded view whose affected entries can be merged with another view's.
+trait HasAffected {
+    fn affected_mut(&mut self) -> &mut Vec<scry_osv::Affected>;
+    fn into_affected(self) -> Vec<scry_osv::Affected>;
+}
+
+impl HasAffected for Record {
+    fn affected_mut(&mut self) -> &mut Vec<scry_osv::Affected> {
+        &mut self.affected
+    }
+    fn into_affected(self) -> Vec<scry_osv::Affected> {
+        self.affected
+    }
+}
+
+impl HasAffected for MatchView {
+    fn affected_mut(&mut self) -> &mut Vec<scry_osv::Affected> {
+        &mut self.affected
+    }
+    fn into_affected(self) -> Vec<scry_osv::Affected> {
+        self.affected
     }
 }
