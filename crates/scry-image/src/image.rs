@@ -400,6 +400,46 @@ fn field<'v>(v: &'v Value, key: &str, input: &str) -> Result<&'v Value, ImageErr
     })
 }
 
+/// The config's platform checked against `--platform`, and the layer list `key` of
+/// `listing` (OCI manifest `layers`, docker `manifest.json` `Layers`) checked against the
+/// config's `diff_ids`: the config's diff ids and the list.
+fn layer_list<'v>(
+    config: &Value,
+    opts: &Options,
+    input: &str,
+    listing: &'v Value,
+    key: &str,
+    minput: &str,
+) -> Result<(Vec<String>, &'v [Value]), ImageError> {
+    if let (Some(want), Some(have)) = (&opts.platform, platform_of(config))
+        && !want.matches(&have)
+    {
+        return Err(ImageError::Platform {
+            input: input.to_owned(),
+            wanted: want.to_string(),
+            available: have.to_string(),
+        });
+    }
+    let ids = diff_ids(config);
+    let list = field(listing, key, minput)?
+        .as_array()
+        .ok_or_else(|| ImageError::Metadata {
+            input: minput.to_owned(),
+            reason: format!("{key} is not a list"),
+        })?;
+    if !ids.is_empty() && ids.len() != list.len() {
+        return Err(ImageError::Metadata {
+            input: minput.to_owned(),
+            reason: format!(
+                "{} layers but {} diff_ids in the config",
+                list.len(),
+                ids.len()
+            ),
+        });
+    }
+    Ok((ids, list))
+}
+
 fn str_field<'v>(v: &'v Value, key: &str, input: &str) -> Result<&'v str, ImageError> {
     field(v, key, input)?
         .as_str()
@@ -546,32 +586,7 @@ fn oci(
     let cdigest = str_field(field(&manifest, "config", &minput)?, "digest", &minput)?;
     let config = verified_blob(store, cdigest, input, limits)?;
     let config = json(&config, &format!("{input}: config {cdigest}"))?;
-    if let (Some(want), Some(have)) = (&opts.platform, platform_of(&config))
-        && !want.matches(&have)
-    {
-        return Err(ImageError::Platform {
-            input: input.to_owned(),
-            wanted: want.to_string(),
-            available: have.to_string(),
-        });
-    }
-    let ids = diff_ids(&config);
-    let descs = field(&manifest, "layers", &minput)?
-        .as_array()
-        .ok_or_else(|| ImageError::Metadata {
-            input: minput.clone(),
-            reason: "layers is not a list".into(),
-        })?;
-    if !ids.is_empty() && ids.len() != descs.len() {
-        return Err(ImageError::Metadata {
-            input: minput,
-            reason: format!(
-                "{} layers but {} diff_ids in the config",
-                descs.len(),
-                ids.len()
-            ),
-        });
-    }
+    let (ids, descs) = layer_list(&config, opts, input, &manifest, "layers", &minput)?;
     let n = descs.len();
     let mut layers = Vec::with_capacity(n);
     for (i, d) in descs.iter().enumerate() {
@@ -652,33 +667,7 @@ fn docker(
         });
     }
     let config = json(&cbytes, &format!("{input}: {cname}"))?;
-    if let (Some(want), Some(have)) = (&opts.platform, platform_of(&config))
-        && !want.matches(&have)
-    {
-        return Err(ImageError::Platform {
-            input: input.to_owned(),
-            wanted: want.to_string(),
-            available: have.to_string(),
-        });
-    }
-    let ids = diff_ids(&config);
-    let names =
-        field(image, "Layers", &minput)?
-            .as_array()
-            .ok_or_else(|| ImageError::Metadata {
-                input: minput.clone(),
-                reason: "Layers is not a list".into(),
-            })?;
-    if !ids.is_empty() && ids.len() != names.len() {
-        return Err(ImageError::Metadata {
-            input: minput,
-            reason: format!(
-                "{} layers but {} diff_ids in the config",
-                names.len(),
-                ids.len()
-            ),
-        });
-    }
+    let (ids, names) = layer_list(&config, opts, input, image, "Layers", &minput)?;
     let n = names.len();
     let mut layers = Vec::with_capacity(n);
     for (i, l) in names.iter().enumerate() {
