@@ -26,11 +26,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::support::{assert_all_parsed, import_db, read, scan_json, test_data};
+use crate::support::{
+    Triple, assert_all_parsed, import_db, os_triples, read, scan_json, test_data,
+};
 use crate::{stderr, stdout};
-
-/// `(package, version, vulnerability or record id)`.
-type Triple = (String, String, String);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -84,33 +83,6 @@ fn scan(inventory: &Path, db: &str) -> serde_json::Value {
     let report = scan_json("inventory", inventory, db, &[0, 1]);
     assert_all_parsed(&report, &inventory.display().to_string());
     report
-}
-
-/// Ubuntu's triples `(source, matched version, id)`: `(primary, all)`, where `primary`
-/// uses each finding's `vulnerabilityId` and `all` adds its `relatedVulnerabilities`
-/// (`UBUNTU-CVE-…`, the record id).
-fn ubuntu_triples(report: &serde_json::Value) -> (BTreeSet<Triple>, BTreeSet<Triple>) {
-    let (mut primary, mut all) = (BTreeSet::new(), BTreeSet::new());
-    for f in report["findings"].as_array().expect("findings") {
-        let d = &f["packageVulnerabilityDetails"];
-        let id = d["vulnerabilityId"].as_str().expect("vulnerabilityId");
-        let related = d["relatedVulnerabilities"].as_array().expect("related");
-        for p in d["vulnerablePackages"].as_array().expect("packages") {
-            let eco = p["ecosystem"].as_str().expect("ecosystem");
-            assert!(
-                eco.starts_with("Ubuntu:"),
-                "a finding outside Ubuntu: {eco}"
-            );
-            let s = |k: &str| p[k].as_str().expect("package field").to_owned();
-            let (src, v) = (s("sourceName"), s("matchedVersion"));
-            primary.insert((src.clone(), v.clone(), id.to_owned()));
-            all.insert((src.clone(), v.clone(), id.to_owned()));
-            for r in related.iter().filter_map(serde_json::Value::as_str) {
-                all.insert((src.clone(), v.clone(), r.to_owned()));
-            }
-        }
-    }
-    (primary, all)
 }
 
 /// AlmaLinux's triples `(binary rpm, version, record id)`: each vulnerable package with
@@ -223,7 +195,7 @@ fn ubuntu_case(series: &str, ecosystem: &str) {
         ubuntu_db(),
     );
     assert_eq!(report["os"]["ecosystem"], ecosystem);
-    let (primary, all) = ubuntu_triples(&report);
+    let (primary, all) = os_triples(&report, "Ubuntu:", true);
     compare(
         series,
         &expected(&format!("ubuntu/{series}.expected")),

@@ -40,11 +40,10 @@ use std::sync::OnceLock;
 
 use sha2::{Digest as _, Sha256};
 
-use crate::support::{assert_all_parsed, import_db, read, scan_json, test_data};
+use crate::support::{
+    Triple, assert_all_parsed, import_db, os_triples, read, scan_json, test_data,
+};
 use crate::{stderr, stdout};
-
-/// `(source package, version compared, vulnerability id)`.
-type Triple = (String, String, String);
 
 /// A difference the test accepts: the triple, `"scry"` or `"reference"` (the side that has
 /// it), and why.
@@ -79,41 +78,6 @@ fn scan(kind: &str, target: &Path) -> serde_json::Value {
     report
 }
 
-/// The OS packages' triples in a scan report: `(primary, all)`, where `primary` uses each
-/// finding's `vulnerabilityId` and `all` adds its `relatedVulnerabilities` (a DSA fixing
-/// CVEs that another record also names is one finding with the other ids related).
-fn os_triples(report: &serde_json::Value, eco: &str) -> (BTreeSet<Triple>, BTreeSet<Triple>) {
-    let (mut primary, mut all) = (BTreeSet::new(), BTreeSet::new());
-    for f in report["findings"].as_array().expect("findings") {
-        let d = &f["packageVulnerabilityDetails"];
-        let id = d["vulnerabilityId"].as_str().expect("vulnerabilityId");
-        let related = d["relatedVulnerabilities"].as_array().expect("related");
-        for p in d["vulnerablePackages"].as_array().expect("packages") {
-            let ecosystem = p["ecosystem"].as_str().expect("ecosystem");
-            assert!(
-                ecosystem.starts_with(eco),
-                "a finding outside {eco}: {ecosystem} {}",
-                p["name"]
-            );
-            let src = p["sourceName"]
-                .as_str()
-                .or_else(|| p["name"].as_str())
-                .expect("name")
-                .to_owned();
-            let v = p["matchedVersion"]
-                .as_str()
-                .expect("matchedVersion")
-                .to_owned();
-            primary.insert((src.clone(), v.clone(), id.to_owned()));
-            all.insert((src.clone(), v.clone(), id.to_owned()));
-            for r in related.iter().filter_map(serde_json::Value::as_str) {
-                all.insert((src.clone(), v.clone(), r.to_owned()));
-            }
-        }
-    }
-    (primary, all)
-}
-
 /// The reference's triples: the first three tab-separated columns of each line.
 fn expected(rel: &str) -> BTreeSet<Triple> {
     read(&test_data(rel))
@@ -136,7 +100,7 @@ fn compare(
     want: &BTreeSet<Triple>,
     known: &[Known],
 ) -> usize {
-    let (primary, all) = os_triples(report, eco);
+    let (primary, all) = os_triples(report, eco, false);
     let mut diffs = Vec::new();
     for t in want.difference(&all) {
         diffs.push(("reference", t));

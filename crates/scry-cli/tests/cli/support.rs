@@ -1,6 +1,7 @@
 //! Helpers shared by the modules: test data, databases built with `scry db import`,
 //! JSON scans and the external validators.
 
+use std::collections::BTreeSet;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -104,4 +105,52 @@ pub(crate) fn validate(script: &str, files: &[impl AsRef<OsStr>]) -> Option<Stri
     }
     assert!(out.status.success(), "{text}");
     Some(text)
+}
+
+/// `(package, version, vulnerability or record id)`.
+pub(crate) type Triple = (String, String, String);
+
+/// The OS packages' triples `(source, matched version, id)` in a scan report: `(primary, all)`, where `primary` uses each
+/// finding's `vulnerabilityId` and `all` adds its `relatedVulnerabilities` (a DSA fixing
+/// CVEs that another record also names is one finding with the other ids related). With
+/// `source_required`, every package must name its source package (dpkg, as Ubuntu's are).
+pub(crate) fn os_triples(
+    report: &serde_json::Value,
+    eco: &str,
+    source_required: bool,
+) -> (BTreeSet<Triple>, BTreeSet<Triple>) {
+    let (mut primary, mut all) = (BTreeSet::new(), BTreeSet::new());
+    for f in report["findings"].as_array().expect("findings") {
+        let d = &f["packageVulnerabilityDetails"];
+        let id = d["vulnerabilityId"].as_str().expect("vulnerabilityId");
+        let related = d["relatedVulnerabilities"].as_array().expect("related");
+        for p in d["vulnerablePackages"].as_array().expect("packages") {
+            let ecosystem = p["ecosystem"].as_str().expect("ecosystem");
+            assert!(
+                ecosystem.starts_with(eco),
+                "a finding outside {eco}: {ecosystem} {}",
+                p["name"]
+            );
+            let source = p["sourceName"].as_str();
+            assert!(
+                source.is_some() || !source_required,
+                "{eco}: no sourceName for {}",
+                p["name"]
+            );
+            let src = source
+                .or_else(|| p["name"].as_str())
+                .expect("name")
+                .to_owned();
+            let v = p["matchedVersion"]
+                .as_str()
+                .expect("matchedVersion")
+                .to_owned();
+            primary.insert((src.clone(), v.clone(), id.to_owned()));
+            all.insert((src.clone(), v.clone(), id.to_owned()));
+            for r in related.iter().filter_map(serde_json::Value::as_str) {
+                all.insert((src.clone(), v.clone(), r.to_owned()));
+            }
+        }
+    }
+    (primary, all)
 }
